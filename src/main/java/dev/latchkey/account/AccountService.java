@@ -1,0 +1,133 @@
+package dev.latchkey.account;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.util.Optional;
+import java.util.UUID;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import org.hibernate.exception.ConstraintViolationException;
+import org.jboss.logging.Logger;
+
+import dev.latchkey.api.ErrorCode;
+import dev.latchkey.api.LatchkeyException;
+import dev.latchkey.session.RevokeReason;
+import dev.latchkey.session.SessionService;
+import io.quarkus.narayana.jta.QuarkusTransaction;
+
+/**
+ * Accounts: registration, password checks and password change. argon2id work always happens
+ * outside any transaction, so a login never holds a database connection while hashing.
+ */
+@ApplicationScoped
+public class AccountService {
+
+    /** Longer inputs cannot be a password we accepted; refuse them before hashing. */
+    public static final int MAX_PASSWORD_CHARS = 1024;
+    static final String DEFAULT_ROLE = "user";
+
+    private static final Logger AUDIT = Logger.getLogger("latchkey.audit");
+
+    private final PasswordHasher hasher;
+    private final PasswordPolicy policy;
+    private final SessionService sessions;
+    private final Clock clock;
+
+    public AccountService(PasswordHasher hasher, PasswordPolicy policy, SessionService sessions, Clock clock) {
+        this.hasher = hasher;
+        this.policy = policy;
+        this.sessions = sessions;
+        this.clock = clock;
+    }
+
+    /** Creates an account; 409 {@code conflict} if the (case-folded) username is taken. */
+    public User register(String username, String password) {
+        String canonical = Usernames.canonical(username);
+        policy.check(password, canonical);
+        if (User.findByUsername(canonical).isPresent()) {
+            throw taken();
+        }
+        String hash = hasher.hash(password);
+        try {
+            return QuarkusTransaction.requiringNew().call(() -> {
+                Instant now = clock.instant();
+                User user = new User();
+                user.id = UUID.randomUUID();
+                user.username = canonical;
+                user.passwordHash = hash;
+                user.roles = new String[] { DEFAULT_ROLE };
+                user.createdAt = now;
+                user.passwordChangedAt = now;
+                user.persistAndFlush();
+                AUDIT.infof("user registered: %s", user.id);
+                return user;
+            });
+        } catch (RuntimeException e) {
+            if (isUniqueViolation(e)) {
+                throw taken(); // lost a race with another registration of the same name
+            }
+            throw e;
+        }
+    }
+
+    /**
+     * The user these credentials belong to, or 401 {@code invalid_grant}. Unknown users cost one
+     * argon2id verification too, so the answer's timing does not tell them apart.
+     */
+    public User authenticate(String username, String password) {
+        if (password == null || password.length() > MAX_PASSWORD_CHARS) {
+            throw LatchkeyException.invalidRequest("password is required and at most " + MAX_PASSWORD_CHARS
+                    + " characters");
+        }
+        String canonical = Usernames.canonicalOrNull(username);
+        Optional<User> found = canonical == null ? Optional.empty() : User.findByUsername(canonical);
+        if (found.isEmpty()) {
+            hasher.verifyDummy(password);
+            throw LatchkeyException.invalidGrant();
+        }
+        User user = found.get();
+        if (!hasher.verify(password, user.passwordHash) || user.disabled) {
+            throw LatchkeyException.invalidGrant();
+        }
+        if (hasher.needsRehash(user.passwordHash)) {
+            String upgraded = hasher.hash(password);
+            QuarkusTransaction.requiringNew().run(() -> User.update("passwordHash = ?1 where id = ?2", upgraded, user.id));
+        }
+        return user;
+    }
+
+    /**
+     * Changes the password after checking the current one, and revokes every other session of the
+     * user (and their access tokens). The caller's session {@code keepSession} stays valid.
+     */
+    public void changePassword(UUID userId, UUID keepSession, String currentPassword, String newPassword) {
+        if (currentPassword == null || currentPassword.length() > MAX_PASSWORD_CHARS) {
+            throw LatchkeyException.invalidRequest("current_password is required");
+        }
+        User user = User.<User> findByIdOptional(userId).orElseThrow(LatchkeyException::invalidToken);
+        if (!hasher.verify(currentPassword, user.passwordHash)) {
+            throw LatchkeyException.invalidGrant();
+        }
+        policy.check(newPassword, user.username);
+        String hash = hasher.hash(newPassword);
+        QuarkusTransaction.requiringNew().run(() -> {
+            User.update("passwordHash = ?1, passwordChangedAt = ?2 where id = ?3", hash, clock.instant(), userId);
+            sessions.revokeAllInCurrentTransaction(userId, keepSession, RevokeReason.PASSWORD_CHANGE, false);
+        });
+        AUDIT.infof("password changed: user %s", userId);
+    }
+
+    private static LatchkeyException taken() {
+        return new LatchkeyException(ErrorCode.CONFLICT, "this username is taken");
+    }
+
+    private static boolean isUniqueViolation(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof ConstraintViolationException c && "23505".equals(c.getSQLState())) {
+                return true;
+            }
+        }
+        return false;
+    }
+}

@@ -1,0 +1,54 @@
+package dev.latchkey.account;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+
+import jakarta.persistence.Column;
+import jakarta.persistence.Entity;
+import jakarta.persistence.Id;
+import jakarta.persistence.Table;
+
+import io.quarkus.hibernate.orm.panache.PanacheEntityBase;
+
+/** An account. {@code username} is the canonical (case-folded) form; see {@link Usernames}. */
+@Entity
+@Table(name = "users")
+public class User extends PanacheEntityBase {
+
+    @Id
+    public UUID id;
+
+    @Column(name = "username", nullable = false, length = 64)
+    public String username;
+
+    /** argon2id PHC string; never logged, never returned. */
+    @Column(name = "password_hash", nullable = false)
+    public String passwordHash;
+
+    @Column(name = "roles", nullable = false, columnDefinition = "text[]")
+    public String[] roles;
+
+    @Column(name = "created_at", nullable = false)
+    public Instant createdAt;
+
+    @Column(name = "password_changed_at", nullable = false)
+    public Instant passwordChangedAt;
+
+    @Column(name = "disabled", nullable = false)
+    public boolean disabled;
+
+    public static Optional<User> findByUsername(String canonicalUsername) {
+        return find("username", canonicalUsername).firstResultOptional();
+    }
+
+    public List<String> roleList() {
+        return roles == null ? List.of() : List.of(roles);
+    }
+
+    @Override
+    public String toString() {
+        return "User[" + id + "]"; // never the hash
+    }
+}

@@ -1,0 +1,63 @@
+package dev.latchkey.api;
+
+import jakarta.ws.rs.container.ContainerRequestContext;
+import jakarta.ws.rs.core.HttpHeaders;
+import jakarta.ws.rs.core.Response;
+
+import org.jboss.resteasy.reactive.server.ServerRequestFilter;
+
+import dev.latchkey.token.AccessTokenVerifier;
+import io.smallrye.mutiny.Uni;
+
+/**
+ * Verifies the bearer token of every {@link BearerAuth} endpoint: signature and claims on the
+ * calling thread, then the revocation state in one Redis round trip. Only user-session tokens
+ * pass; a client's own token is refused here.
+ */
+public class BearerAuthFilter {
+
+    private final AccessTokenVerifier verifier;
+    private final CurrentToken current;
+
+    public BearerAuthFilter(AccessTokenVerifier verifier, CurrentToken current) {
+        this.verifier = verifier;
+        this.current = current;
+    }
+
+    @BearerAuth
+    @ServerRequestFilter
+    public Uni<Response> authenticate(ContainerRequestContext request) {
+        String token;
+        try {
+            token = bearerToken(request.getHeaderString(HttpHeaders.AUTHORIZATION));
+        } catch (LatchkeyException e) {
+            return Uni.createFrom().item(ErrorMapper.toResponse(e));
+        }
+        return verifier.verify(token)
+                .map(claims -> {
+                    if (!claims.isUserToken()) {
+                        throw LatchkeyException.invalidToken();
+                    }
+                    current.set(claims);
+                    return (Response) null;
+                })
+                .onFailure(LatchkeyException.class)
+                .recoverWithItem(e -> ErrorMapper.toResponse((LatchkeyException) e));
+    }
+
+    /** The token of an {@code Authorization: Bearer} header (RFC 6750 §2.1). */
+    public static String bearerToken(String authorization) {
+        if (authorization == null || authorization.isBlank()) {
+            throw LatchkeyException.missingToken();
+        }
+        int space = authorization.indexOf(' ');
+        if (space < 0 || !authorization.substring(0, space).equalsIgnoreCase("Bearer")) {
+            throw LatchkeyException.missingToken();
+        }
+        String token = authorization.substring(space + 1).trim();
+        if (token.isEmpty()) {
+            throw LatchkeyException.missingToken();
+        }
+        return token;
+    }
+}

@@ -1,0 +1,115 @@
+package dev.latchkey.api;
+
+import jakarta.ws.rs.WebApplicationException;
+import jakarta.ws.rs.core.HttpHeaders;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+
+import org.jboss.logging.Logger;
+import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+
+/**
+ * Writes every error a resource ends with in the contract's shape. The client gets a code and a
+ * safe description; exception messages and class names never leave the server.
+ */
+public class ErrorMapper {
+
+    private static final Logger LOG = Logger.getLogger(ErrorMapper.class);
+
+    @ServerExceptionMapper
+    public Response latchkey(LatchkeyException e) {
+        return toResponse(e);
+    }
+
+    @ServerExceptionMapper
+    public Response json(JsonProcessingException e) {
+        LOG.debugf("unreadable JSON body: %s", e.getClass().getSimpleName());
+        return toResponse(LatchkeyException.invalidRequest("the request body is not valid JSON of the expected shape"));
+    }
+
+    @ServerExceptionMapper
+    public Response web(WebApplicationException e) {
+        if (e.getCause() instanceof JsonProcessingException json) {
+            return json(json);
+        }
+        if (Failures.isUnavailable(e)) {
+            return unavailable(e);
+        }
+        int status = e.getResponse() == null ? 500 : e.getResponse().getStatus();
+        return toResponse(forStatus(status));
+    }
+
+    @ServerExceptionMapper
+    public Response unexpected(Throwable e) {
+        if (Failures.isUnavailable(e)) {
+            return unavailable(e);
+        }
+        // the message may quote SQL values; log the types only
+        LOG.errorf("unexpected failure: %s", describe(e));
+        return toResponse(new LatchkeyException(ErrorCode.SERVER_ERROR, "an unexpected error occurred"));
+    }
+
+    private Response unavailable(Throwable e) {
+        LOG.warnf("dependency unavailable: %s", describe(e));
+        return toResponse(LatchkeyException.unavailable());
+    }
+
+    /** The error a bare HTTP status (unknown route, wrong method, body too large) maps to. */
+    public static LatchkeyException forStatus(int status) {
+        return switch (status) {
+            case 401 -> LatchkeyException.missingToken();
+            case 403 -> new LatchkeyException(ErrorCode.ACCESS_DENIED, "access denied");
+            case 404 -> new LatchkeyException(ErrorCode.NOT_FOUND, "no such resource");
+            case 405 -> new LatchkeyException(ErrorCode.METHOD_NOT_ALLOWED, "method not allowed on this resource");
+            case 406 -> new LatchkeyException(ErrorCode.NOT_ACCEPTABLE, "the requested media type is not available");
+            case 413 -> new LatchkeyException(ErrorCode.PAYLOAD_TOO_LARGE, "the request body is too large");
+            case 415 -> new LatchkeyException(ErrorCode.UNSUPPORTED_MEDIA_TYPE, "unsupported content type");
+            case 503 -> LatchkeyException.unavailable();
+            default -> status >= 500
+                    ? new LatchkeyException(ErrorCode.SERVER_ERROR, "an unexpected error occurred")
+                    : LatchkeyException.invalidRequest("the request is not valid");
+        };
+    }
+
+    /** The contract's error response for {@code e}, with its challenge and retry headers. */
+    public static Response toResponse(LatchkeyException e) {
+        Response.ResponseBuilder response = Response.status(e.status())
+                .type(MediaType.APPLICATION_JSON_TYPE.withCharset("utf-8"))
+                .header(HttpHeaders.CACHE_CONTROL, "no-store")
+                .header("Pragma", "no-cache")
+                .entity(new ErrorResponse(e.code().code(), e.description()));
+        String challenge = challenge(e);
+        if (challenge != null) {
+            response.header(HttpHeaders.WWW_AUTHENTICATE, challenge);
+        }
+        e.retryAfter().ifPresent(d -> response.header(HttpHeaders.RETRY_AFTER, Math.max(1, d.toSeconds())));
+        return response.build();
+    }
+
+    /** The {@code WWW-Authenticate} value for {@code e}, or null when none is due. */
+    public static String challenge(LatchkeyException e) {
+        return switch (e.code()) {
+            case INVALID_TOKEN -> e.credentialsMissing() ? "Bearer" : "Bearer error=\"invalid_token\"";
+            case INSUFFICIENT_SCOPE -> "Bearer error=\"insufficient_scope\"";
+            case INVALID_CLIENT -> e.status() == 401 ? "Basic realm=\"latchkey\"" : null;
+            default -> null;
+        };
+    }
+
+    private static String describe(Throwable e) {
+        StringBuilder chain = new StringBuilder();
+        for (Throwable t = e; t != null && chain.length() < 400; t = t.getCause() == t ? null : t.getCause()) {
+            if (chain.length() > 0) {
+                chain.append(" <- ");
+            }
+            chain.append(t.getClass().getName());
+            StackTraceElement[] frames = t.getStackTrace();
+            if (frames.length > 0) {
+                chain.append(" at ").append(frames[0]);
+            }
+        }
+        return chain.toString();
+    }
+}

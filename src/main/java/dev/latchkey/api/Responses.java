@@ -1,0 +1,47 @@
+package dev.latchkey.api;
+
+import java.util.List;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonProperty;
+
+/** The JSON response bodies of {@code /auth/*}, in the contract's spelling. */
+public final class Responses {
+
+    private Responses() {
+    }
+
+    /** RFC 6749 §5.1 token response; {@code refresh_token} is absent in cookie mode and for client tokens. */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record TokenResponse(
+            @JsonProperty("access_token") String accessToken,
+            @JsonProperty("token_type") String tokenType,
+            @JsonProperty("expires_in") long expiresIn,
+            @JsonProperty("refresh_token") String refreshToken,
+            @JsonProperty("refresh_expires_in") Long refreshExpiresIn,
+            @JsonProperty("session_id") String sessionId,
+            @JsonProperty("scope") String scope) {
+    }
+
+    public record UserResponse(
+            @JsonProperty("id") String id,
+            @JsonProperty("username") String username) {
+    }
+
+    public record MeResponse(
+            @JsonProperty("id") String id,
+            @JsonProperty("username") String username,
+            @JsonProperty("roles") List<String> roles,
+            @JsonProperty("sid") String sid) {
+    }
+
+    public record SessionResponse(
+            @JsonProperty("id") String id,
+            @JsonProperty("created_at") String createdAt,
+            @JsonProperty("last_used_at") String lastUsedAt,
+            @JsonProperty("expires_at") String expiresAt,
+            @JsonProperty("user_agent") String userAgent,
+            @JsonProperty("ip") String ip,
+            @JsonProperty("current") boolean current) {
+    }
+}

@@ -1,0 +1,104 @@
+package dev.latchkey.config;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+
+/**
+ * Every {@code latchkey.*} setting of the service, with the defaults of the API contract.
+ * <p>
+ * All instances behind a load balancer must share these values: nothing here may differ
+ * between two instances that serve the same users.
+ */
+@ConfigMapping(prefix = "latchkey")
+public interface LatchkeyConfig {
+
+    /** The {@code iss} of every token and the discovery issuer; also the base of discovery URLs. */
+    @WithDefault("http://localhost:8080")
+    String issuer();
+
+    /** The {@code aud} of access tokens; the first entry is the one resource servers usually check. */
+    @WithDefault("latchkey")
+    List<String> audience();
+
+    /** PKCS#8 PEM RSA private key (file path or classpath resource). Required in prod mode. */
+    Optional<String> signingKeyLocation();
+
+    /** Extra PEM public keys kept in the JWKS and accepted for verification during a key rotation. */
+    Optional<List<String>> verificationKeysLocation();
+
+    /** Access-token lifetime. */
+    @WithDefault("15m")
+    Duration accessTokenTtl();
+
+    /** A family dies after this long without a refresh. */
+    @WithDefault("7d")
+    Duration refreshIdleTtl();
+
+    /** A family dies this long after login, whatever happens; never extended by refreshing. */
+    @WithDefault("30d")
+    Duration refreshAbsoluteTtl();
+
+    /** How long a rotated refresh token may be presented again to get the same successor; 0 disables. */
+    @WithDefault("10s")
+    Duration refreshGrace();
+
+    /** What a detected refresh-token reuse kills. */
+    @WithDefault("family")
+    ReuseRevokes reuseRevokes();
+
+    /** Origins allowed for cookie mode and CORS. */
+    Optional<List<String>> allowedOrigins();
+
+    /** The {@code Secure} attribute of the refresh cookie (and HSTS on responses). */
+    @WithDefault("true")
+    boolean cookieSecure();
+
+    /** Whether {@code POST /auth/register} is open. */
+    @WithDefault("true")
+    boolean registrationEnabled();
+
+    /** Failed logins per username and client address within the window before 429. */
+    @WithDefault("5")
+    int loginMaxFailures();
+
+    /** The login throttling window. */
+    @WithDefault("15m")
+    Duration loginWindow();
+
+    /** Revoked or expired families are deleted this long after they end. */
+    @WithDefault("7d")
+    Duration purgeAfter();
+
+    /** The public client id accepted by the password and refresh grants of {@code /oauth2/token}. */
+    @WithDefault("web")
+    String publicClientId();
+
+    /** OAuth 2.0 confidential clients, one group per client id. */
+    Map<String, Client> clients();
+
+    /** What a detected reuse revokes. */
+    enum ReuseRevokes {
+        /** Only the family (session) in which the reuse happened. */
+        FAMILY,
+        /** Every session of the user and every access token issued before now, as after logout-all. */
+        USER
+    }
+
+    /** A confidential OAuth 2.0 client. */
+    interface Client {
+        /** The client secret (HTTP Basic); at least 32 characters. */
+        String secret();
+
+        /** Grants it may use at the token endpoint; empty allows only introspection and revocation. */
+        Optional<List<String>> grants();
+
+        /** Scopes it may ask for with {@code client_credentials}. */
+        Optional<List<String>> scopes();
+    }
+
+}

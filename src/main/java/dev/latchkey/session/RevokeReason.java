@@ -1,0 +1,21 @@
+package dev.latchkey.session;
+
+/** Why a family ended; stored in {@code refresh_families.revoke_reason}. */
+public enum RevokeReason {
+    LOGOUT("logout"),
+    LOGOUT_ALL("logout_all"),
+    REUSE_DETECTED("reuse_detected"),
+    PASSWORD_CHANGE("password_change"),
+    ADMIN("admin"),
+    EXPIRED("expired");
+
+    private final String code;
+
+    RevokeReason(String code) {
+        this.code = code;
+    }
+
+    public String code() {
+        return code;
+    }
+}

@@ -1,0 +1,223 @@
+package dev.latchkey.token;
+
+import java.nio.charset.StandardCharsets;
+import java.security.Key;
+import java.time.Clock;
+import java.util.Base64;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.UUID;
+import java.util.regex.Pattern;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import org.jboss.logging.Logger;
+import org.jose4j.jwa.AlgorithmConstraints;
+import org.jose4j.jws.AlgorithmIdentifiers;
+import org.jose4j.jwt.JwtClaims;
+import org.jose4j.jwt.MalformedClaimException;
+import org.jose4j.jwt.NumericDate;
+import org.jose4j.jwt.consumer.InvalidJwtException;
+import org.jose4j.jwt.consumer.JwtConsumer;
+import org.jose4j.jwt.consumer.JwtConsumerBuilder;
+import org.jose4j.keys.resolvers.VerificationKeyResolver;
+import org.jose4j.lang.UnresolvableKeyException;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import dev.latchkey.api.LatchkeyException;
+import dev.latchkey.config.LatchkeyConfig;
+import dev.latchkey.revocation.Denylist;
+import io.smallrye.mutiny.Uni;
+
+/**
+ * Verifies access tokens: RS256 only, JOSE header limited to {@code alg}, {@code typ},
+ * {@code kid}, a key of our JWKS, {@code typ} {@code at+jwt}, our issuer and audience, times
+ * within 30 s of skew, and finally the revocation state in Redis.
+ * <p>
+ * Every refusal is the same {@code invalid_token} to the client; the reason goes to the debug log.
+ */
+@ApplicationScoped
+public class AccessTokenVerifier {
+
+    /** Longest token accepted; ours are about 900 characters. */
+    public static final int MAX_TOKEN_LENGTH = 4096;
+
+    private static final Logger LOG = Logger.getLogger(AccessTokenVerifier.class);
+    private static final Pattern JWS_COMPACT = Pattern.compile("[A-Za-z0-9_-]+\\.[A-Za-z0-9_-]+\\.[A-Za-z0-9_-]+");
+    private static final Set<String> ALLOWED_HEADERS = Set.of("alg", "typ", "kid");
+    private static final Set<String> ACCEPTED_TYPES = Set.of("at+jwt", "application/at+jwt");
+    private static final AlgorithmConstraints RS256_ONLY = new AlgorithmConstraints(
+            AlgorithmConstraints.ConstraintType.PERMIT, AlgorithmIdentifiers.RSA_USING_SHA256);
+
+    private final SigningKeys keys;
+    private final Denylist denylist;
+    private final Clock clock;
+    private final ObjectMapper json;
+    private final String issuer;
+    private final String[] audience;
+
+    public AccessTokenVerifier(SigningKeys keys, Denylist denylist, LatchkeyConfig config, Clock clock,
+            ObjectMapper json) {
+        this.keys = keys;
+        this.denylist = denylist;
+        this.clock = clock;
+        this.json = json;
+        this.issuer = config.issuer();
+        this.audience = config.audience().toArray(String[]::new);
+    }
+
+    /** Verifies signature, header and claims, then the revocation state (one Redis round trip). */
+    public Uni<AccessTokenClaims> verify(String token) {
+        AccessTokenClaims claims;
+        try {
+            claims = verifySignatureAndClaims(token);
+        } catch (LatchkeyException e) {
+            return Uni.createFrom().failure(e);
+        }
+        return denylist.isRevoked(claims.jti(), claims.sid(), userIdOf(claims), claims.issuedAt())
+                .map(revoked -> {
+                    if (revoked) {
+                        LOG.debugf("refused access token jti=%s: revoked", claims.jti());
+                        throw LatchkeyException.invalidToken();
+                    }
+                    return claims;
+                });
+    }
+
+    /** Blocking form of {@link #verify(String)}, for code already on a worker thread. */
+    public AccessTokenClaims verifyNow(String token) {
+        AccessTokenClaims claims = verifySignatureAndClaims(token);
+        if (denylist.isRevokedNow(claims.jti(), claims.sid(), userIdOf(claims), claims.issuedAt())) {
+            LOG.debugf("refused access token jti=%s: revoked", claims.jti());
+            throw LatchkeyException.invalidToken();
+        }
+        return claims;
+    }
+
+    /** Everything but the revocation state: no I/O. */
+    public AccessTokenClaims verifySignatureAndClaims(String token) {
+        if (token == null || token.length() > MAX_TOKEN_LENGTH || !JWS_COMPACT.matcher(token).matches()) {
+            throw refuse("not a JWS compact serialization of acceptable length");
+        }
+        String kid = checkHeader(token.substring(0, token.indexOf('.')));
+        SigningKeys.VerificationKey key = keys.byKid(kid).orElseThrow(() -> refuse("unknown kid"));
+        JwtClaims jwt;
+        try {
+            jwt = consumer(key).processToClaims(token);
+        } catch (InvalidJwtException e) {
+            throw refuse("claims or signature: " + e.getErrorDetails().stream()
+                    .map(d -> d.getErrorMessage()).findFirst().orElse("invalid"));
+        }
+        try {
+            String subject = jwt.getSubject();
+            String sid = jwt.getClaimValue("sid", String.class);
+            String clientId = jwt.getClaimValue("client_id", String.class);
+            String username = jwt.getClaimValue("upn", String.class);
+            if (sid != null) {
+                // a user's session token: sub and sid are UUIDs, a username is present, no client_id
+                parseUuid(subject);
+                parseUuid(sid);
+                if (username == null || clientId != null) {
+                    throw refuse("user token without upn, or with client_id");
+                }
+            } else if (clientId == null || !clientId.equals(subject)) {
+                throw refuse("neither a session token (sid) nor a client token (client_id = sub)");
+            }
+            List<String> groups = jwt.hasClaim("groups") ? jwt.getStringListClaimValue("groups") : List.of();
+            return new AccessTokenClaims(token, subject, username, groups, sid, jwt.getJwtId(),
+                    jwt.getIssuedAt().getValue(), jwt.getExpirationTime().getValue(), clientId,
+                    jwt.getClaimValue("scope", String.class));
+        } catch (MalformedClaimException e) {
+            throw refuse("malformed claim");
+        }
+    }
+
+    private static String userIdOf(AccessTokenClaims claims) {
+        return claims.isUserToken() ? claims.subject() : null;
+    }
+
+    /** Checks the JOSE header before any cryptography; returns the kid. */
+    private String checkHeader(String encodedHeader) {
+        JsonNode header;
+        try {
+            header = json.readTree(new String(Base64.getUrlDecoder().decode(encodedHeader), StandardCharsets.UTF_8));
+        } catch (Exception e) {
+            throw refuse("header is not base64url JSON");
+        }
+        if (header == null || !header.isObject()) {
+            throw refuse("header is not a JSON object");
+        }
+        for (Iterator<String> names = header.fieldNames(); names.hasNext();) {
+            String name = names.next();
+            if (!ALLOWED_HEADERS.contains(name)) {
+                // jku, jwk, x5u, x5c, crit, cty, enc, zip, b64...: never trusted (RFC 8725 §3.10)
+                throw refuse("header parameter not accepted: " + safe(name));
+            }
+        }
+        JsonNode alg = header.get("alg");
+        JsonNode typ = header.get("typ");
+        JsonNode kid = header.get("kid");
+        if (alg == null || !alg.isTextual() || !AlgorithmIdentifiers.RSA_USING_SHA256.equals(alg.asText())) {
+            throw refuse("alg is not RS256");
+        }
+        if (typ == null || !typ.isTextual() || !ACCEPTED_TYPES.contains(typ.asText().toLowerCase(Locale.ROOT))) {
+            throw refuse("typ is not at+jwt");
+        }
+        if (kid == null || !kid.isTextual()) {
+            throw refuse("no kid");
+        }
+        return kid.asText();
+    }
+
+    private JwtConsumer consumer(SigningKeys.VerificationKey key) {
+        VerificationKeyResolver resolver = new FixedKeyResolver(key.publicKey());
+        int skew = (int) Denylist.CLOCK_SKEW.toSeconds();
+        return new JwtConsumerBuilder()
+                .setJwsAlgorithmConstraints(RS256_ONLY)
+                .setVerificationKeyResolver(resolver)
+                .setExpectedType(true, AccessTokenIssuer.TYPE)
+                .setEvaluationTime(NumericDate.fromMilliseconds(clock.millis()))
+                .setAllowedClockSkewInSeconds(skew)
+                .setRequireExpirationTime()
+                .setRequireIssuedAt()
+                .setIssuedAtRestrictions(skew, Integer.MAX_VALUE)
+                .setRequireSubject()
+                .setRequireJwtId()
+                .setExpectedIssuer(true, issuer)
+                .setExpectedAudience(true, audience)
+                .build();
+    }
+
+    private static void parseUuid(String value) {
+        try {
+            UUID.fromString(value);
+        } catch (RuntimeException e) {
+            throw refuse("sub or sid is not a UUID");
+        }
+    }
+
+    private static LatchkeyException refuse(String reason) {
+        LOG.debugf("refused access token: %s", reason);
+        return LatchkeyException.invalidToken();
+    }
+
+    private static String safe(String name) {
+        return name.length() > 16 ? name.substring(0, 16) + "..." : name;
+    }
+
+    /** Resolves exactly the key the header's kid selected, whatever the token says. */
+    private record FixedKeyResolver(Key key) implements VerificationKeyResolver {
+        @Override
+        public Key resolveKey(org.jose4j.jws.JsonWebSignature jws, List<org.jose4j.jwx.JsonWebStructure> nesting)
+                throws UnresolvableKeyException {
+            if (!nesting.isEmpty()) {
+                throw new UnresolvableKeyException("nested tokens are not accepted");
+            }
+            return key;
+        }
+    }
+}

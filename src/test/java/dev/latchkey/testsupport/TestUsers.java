@@ -1,0 +1,65 @@
+package dev.latchkey.testsupport;
+
+import static io.restassured.RestAssured.given;
+
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import io.restassured.http.ContentType;
+import io.restassured.path.json.JsonPath;
+
+/** Makes fresh users through the API, so no test depends on another's data. */
+public final class TestUsers {
+
+    /** Strong enough for the policy and not on the common list. */
+    public static final String PASSWORD = "correct horse battery staple 42";
+
+    private static final AtomicInteger COUNTER = new AtomicInteger();
+
+    private TestUsers() {
+    }
+
+    /** A registered user. */
+    public record TestUser(String id, String username, String password) {
+    }
+
+    /** A session of a user: the token response of a login. */
+    public record Session(TestUser user, String accessToken, String refreshToken, String sid, JsonPath body) {
+        public String bearer() {
+            return "Bearer " + accessToken;
+        }
+    }
+
+    public static String uniqueName(String prefix) {
+        return prefix + "-" + UUID.randomUUID().toString().substring(0, 8) + "-" + COUNTER.incrementAndGet();
+    }
+
+    public static TestUser register() {
+        return register(uniqueName("user"), PASSWORD);
+    }
+
+    public static TestUser register(String username, String password) {
+        JsonPath body = given().contentType(ContentType.JSON)
+                .body(Map.of("username", username, "password", password))
+                .when().post("/auth/register")
+                .then().statusCode(201)
+                .extract().jsonPath();
+        return new TestUser(body.getString("id"), body.getString("username"), password);
+    }
+
+    public static Session login(TestUser user) {
+        JsonPath body = given().contentType(ContentType.JSON)
+                .body(Map.of("username", user.username(), "password", user.password()))
+                .when().post("/auth/login")
+                .then().statusCode(200)
+                .extract().jsonPath();
+        return new Session(user, body.getString("access_token"), body.getString("refresh_token"),
+                body.getString("session_id"), body);
+    }
+
+    /** A new user with one session. */
+    public static Session newSession() {
+        return login(register());
+    }
+}
