@@ -9,6 +9,7 @@ import org.jboss.logging.Logger;
 import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 
 /**
  * Writes every error a resource ends with in the contract's shape. The client gets a code and a
@@ -27,6 +28,12 @@ public class ErrorMapper {
     public Response json(JsonProcessingException e) {
         LOG.debugf("unreadable JSON body: %s", e.getClass().getSimpleName());
         return toResponse(LatchkeyException.invalidRequest("the request body is not valid JSON of the expected shape"));
+    }
+
+    /** More specific than the JSON mapper above, so it wins over Quarkus' own empty 400. */
+    @ServerExceptionMapper
+    public Response mismatched(MismatchedInputException e) {
+        return json(e);
     }
 
     @ServerExceptionMapper

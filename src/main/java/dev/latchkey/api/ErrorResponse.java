@@ -2,7 +2,10 @@ package dev.latchkey.api;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
 
-/** The contract's error body. */
+import io.quarkus.runtime.annotations.RegisterForReflection;
+
+/** The contract's error body. Built inside {@code Response} objects, so registered for native reflection. */
+@RegisterForReflection
 public record ErrorResponse(
         @JsonProperty("error") String error,
         @JsonProperty("error_description") String errorDescription) {

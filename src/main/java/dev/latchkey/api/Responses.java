@@ -5,6 +5,8 @@ import java.util.List;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 
+import io.quarkus.runtime.annotations.RegisterForReflection;
+
 /** The JSON response bodies of {@code /auth/*}, in the contract's spelling. */
 public final class Responses {
 
@@ -12,6 +14,7 @@ public final class Responses {
     }
 
     /** RFC 6749 §5.1 token response; {@code refresh_token} is absent in cookie mode and for client tokens. */
+    @RegisterForReflection
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public record TokenResponse(
             @JsonProperty("access_token") String accessToken,
@@ -23,6 +26,7 @@ public final class Responses {
             @JsonProperty("scope") String scope) {
     }
 
+    @RegisterForReflection
     public record UserResponse(
             @JsonProperty("id") String id,
             @JsonProperty("username") String username) {

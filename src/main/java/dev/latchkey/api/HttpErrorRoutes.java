@@ -1,0 +1,64 @@
+package dev.latchkey.api;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+
+import io.quarkus.vertx.http.runtime.filters.Filters;
+import io.vertx.core.json.Json;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+
+/**
+ * Errors raised below the REST layer (no route at all, a body over the size limit, a failure in
+ * the HTTP layer itself) get the same contract shape as the rest, instead of Vert.x's defaults.
+ */
+@ApplicationScoped
+public class HttpErrorRoutes {
+
+    /** The body limit of the contract; {@code quarkus.http.limits.max-body-size} enforces it for chunked bodies. */
+    static final long MAX_BODY_BYTES = 16 * 1024;
+
+    void register(@Observes Router router) {
+        for (int status : new int[] { 400, 404, 405, 413, 414, 415, 431, 500, 503 }) {
+            router.errorHandler(status, ctx -> write(ctx, status));
+        }
+    }
+
+    /** Refuses a declared body over the limit before anything reads it. */
+    void limitBodies(@Observes Filters filters) {
+        filters.register(ctx -> {
+            String length = ctx.request().getHeader("Content-Length");
+            if (length != null && declaredTooLarge(length)) {
+                ctx.response().putHeader("Connection", "close");
+                write(ctx, 413);
+                return;
+            }
+            ctx.next();
+        }, 1000);
+    }
+
+    private static boolean declaredTooLarge(String length) {
+        try {
+            return Long.parseLong(length.trim()) > MAX_BODY_BYTES;
+        } catch (NumberFormatException e) {
+            return false; // Vert.x refuses a malformed Content-Length itself
+        }
+    }
+
+    static void write(RoutingContext ctx, int status) {
+        if (ctx.response().ended() || ctx.response().headWritten()) {
+            return;
+        }
+        LatchkeyException error = ErrorMapper.forStatus(status);
+        ctx.response()
+                .setStatusCode(status)
+                .putHeader("Content-Type", "application/json; charset=utf-8")
+                .putHeader("Cache-Control", "no-store");
+        String challenge = ErrorMapper.challenge(error);
+        if (challenge != null) {
+            ctx.response().putHeader("WWW-Authenticate", challenge);
+        }
+        ctx.response().end(Json.encode(new java.util.LinkedHashMap<>(java.util.Map.of(
+                "error", error.code().code(), "error_description", error.description()))));
+    }
+}
