@@ -74,6 +74,10 @@ public interface LatchkeyConfig {
     @WithDefault("7d")
     Duration purgeAfter();
 
+    /** How often each instance runs the purge ({@code 1h}); {@code off} disables it on this instance. */
+    @WithDefault("1h")
+    String purgeInterval();
+
     /** The public client id accepted by the password and refresh grants of {@code /oauth2/token}. */
     @WithDefault("web")
     String publicClientId();

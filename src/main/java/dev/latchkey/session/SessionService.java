@@ -29,6 +29,9 @@ import io.quarkus.narayana.jta.QuarkusTransaction;
 @ApplicationScoped
 public class SessionService {
 
+    /** How close to a rotation a duplicate of its parent counts as concurrent rather than reused. */
+    static final Duration RACE_WINDOW = Duration.ofSeconds(1);
+
     private static final Logger LOG = Logger.getLogger(SessionService.class);
     private static final Logger AUDIT = Logger.getLogger("latchkey.audit");
 
@@ -62,6 +65,8 @@ public class SessionService {
         ROTATED,
         GRACE,
         REUSE_DETECTED,
+        /** Lost the race against a concurrent refresh of the same token (grace window off). */
+        CONCURRENT,
         EXPIRED,
         REVOKED,
         INVALID
@@ -135,8 +140,25 @@ public class SessionService {
             LOG.debugf("refresh retried within grace: family %s", family.id);
             return new Rotation(new IssuedRefreshToken(family, sameSuccessor.get(), now), user, Outcome.GRACE);
         }
+        if (lostARace(token, now)) {
+            return refused(Outcome.CONCURRENT, family, "concurrent refresh of the same token lost the race");
+        }
         revokeOnReuse(family, now);
         return new Rotation(null, null, Outcome.REUSE_DETECTED);
+    }
+
+    /**
+     * With the grace window off, requests that raced for the same rotation (the token was rotated
+     * under a second ago and its successor is still unused) get {@code invalid_grant} but do not
+     * count as reuse: they were in flight together with the winner, not replayed after it. Nothing
+     * is handed out, so a thief gains nothing from this either.
+     */
+    private boolean lostARace(RefreshToken token, Instant now) {
+        if (token.successorId == null || !now.isBefore(token.rotatedAt.plus(RACE_WINDOW))) {
+            return false;
+        }
+        RefreshToken successor = RefreshToken.findById(token.successorId);
+        return successor != null && successor.isCurrent();
     }
 
     /** The successor again, if the token was rotated less than the grace window ago and its successor is still current. */

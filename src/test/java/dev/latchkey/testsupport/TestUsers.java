@@ -58,6 +58,25 @@ public final class TestUsers {
                 body.getString("session_id"), body);
     }
 
+    /** {@code POST /auth/refresh} with this refresh token in the body. */
+    public static io.restassured.response.Response refresh(String refreshToken) {
+        return given().contentType(ContentType.JSON)
+                .body(Map.of("refresh_token", refreshToken))
+                .when().post("/auth/refresh");
+    }
+
+    /** Refreshes and expects success; returns the new session state. */
+    public static Session refreshOk(Session session) {
+        JsonPath body = refresh(session.refreshToken()).then().statusCode(200).extract().jsonPath();
+        return new Session(session.user(), body.getString("access_token"), body.getString("refresh_token"),
+                body.getString("session_id"), body);
+    }
+
+    /** The status {@code GET /auth/me} answers for this access token. */
+    public static int meStatus(String accessToken) {
+        return given().header("Authorization", "Bearer " + accessToken).when().get("/auth/me").statusCode();
+    }
+
     /** A new user with one session. */
     public static Session newSession() {
         return login(register());
