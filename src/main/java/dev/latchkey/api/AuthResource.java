@@ -4,6 +4,7 @@ import java.net.URI;
 import java.util.UUID;
 
 import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.CookieParam;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.POST;
@@ -21,6 +22,7 @@ import dev.latchkey.api.Requests.RefreshRequest;
 import dev.latchkey.api.Requests.RegisterRequest;
 import dev.latchkey.api.Responses.MeResponse;
 import dev.latchkey.api.Responses.UserResponse;
+import dev.latchkey.api.TokenResponses.Transport;
 import dev.latchkey.config.LatchkeyConfig;
 import dev.latchkey.session.ClientInfo;
 import dev.latchkey.session.RevokeReason;
@@ -41,15 +43,22 @@ public class AuthResource {
     private final AccessTokenVerifier verifier;
     private final CurrentToken current;
     private final LatchkeyConfig config;
+    private final OriginPolicy origins;
+    private final RefreshCookie cookie;
+    private final JsonBodies bodies;
 
     public AuthResource(AccountService accounts, SessionService sessions, TokenResponses tokens,
-            AccessTokenVerifier verifier, CurrentToken current, LatchkeyConfig config) {
+            AccessTokenVerifier verifier, CurrentToken current, LatchkeyConfig config, OriginPolicy origins,
+            RefreshCookie cookie, JsonBodies bodies) {
         this.accounts = accounts;
         this.sessions = sessions;
         this.tokens = tokens;
         this.verifier = verifier;
         this.current = current;
         this.config = config;
+        this.origins = origins;
+        this.cookie = cookie;
+        this.bodies = bodies;
     }
 
     @POST
@@ -72,37 +81,52 @@ public class AuthResource {
     public Response login(LoginRequest body, @HeaderParam(HttpHeaders.USER_AGENT) String userAgent,
             HttpServerRequest http) {
         LoginRequest request = required(body);
-        String transport = request.refreshTransport();
-        if (transport != null && !transport.equals("body")) {
-            throw LatchkeyException.invalidRequest("refresh_transport must be \"body\"");
+        Transport transport = transportOf(request.refreshTransport());
+        if (transport == Transport.COOKIE) {
+            checkOrigin(http);
         }
         User user = accounts.authenticate(request.username(), request.password());
         SessionService.IssuedRefreshToken refresh = sessions.start(user.id, client(http, userAgent));
-        return tokens.forSession(user, refresh);
+        return tokens.forSession(user, refresh, transport);
     }
 
+    /**
+     * Rotates the refresh token of the body, or else of the {@code lk_refresh} cookie, and answers
+     * in the same mode. In cookie mode a refused token also clears the cookie.
+     */
     @POST
     @Path("/refresh")
-    @Consumes(MediaType.APPLICATION_JSON)
-    public Response refresh(RefreshRequest body) {
-        String raw = refreshTokenOf(body);
-        SessionService.Rotation rotation = sessions.rotate(raw);
+    @Consumes(MediaType.WILDCARD)
+    public Response refresh(byte[] body, @HeaderParam(HttpHeaders.CONTENT_TYPE) String contentType,
+            @CookieParam(RefreshCookie.NAME) String cookieToken, HttpServerRequest http) {
+        PresentedToken presented = presentedToken(body, contentType, cookieToken, http);
+        SessionService.Rotation rotation = sessions.rotate(presented.raw());
         if (!rotation.succeeded()) {
+            if (presented.transport() == Transport.COOKIE) {
+                return ErrorMapper.withCookie(LatchkeyException.invalidGrant(), cookie.clear());
+            }
             throw LatchkeyException.invalidGrant();
         }
-        return tokens.forSession(rotation.user(), rotation.token());
+        return tokens.forSession(rotation.user(), rotation.token(), presented.transport());
     }
 
+    /** Revokes the family of the body's (or the cookie's) refresh token; always clears the cookie. */
     @POST
     @Path("/logout")
-    @Consumes(MediaType.APPLICATION_JSON)
-    public Response logout(RefreshRequest body, @HeaderParam(HttpHeaders.AUTHORIZATION) String authorization) {
-        String raw = refreshTokenOf(body);
+    @Consumes(MediaType.WILDCARD)
+    public Response logout(byte[] body, @HeaderParam(HttpHeaders.CONTENT_TYPE) String contentType,
+            @CookieParam(RefreshCookie.NAME) String cookieToken,
+            @HeaderParam(HttpHeaders.AUTHORIZATION) String authorization, HttpServerRequest http) {
+        PresentedToken presented = presentedToken(body, contentType, cookieToken, http);
         if (authorization != null) {
             denyPresentedAccessToken(authorization);
         }
-        sessions.revokeByToken(raw, RevokeReason.LOGOUT);
-        return Response.noContent().build();
+        sessions.revokeByToken(presented.raw(), RevokeReason.LOGOUT);
+        Response.ResponseBuilder response = Response.noContent().header(HttpHeaders.CACHE_CONTROL, "no-store");
+        if (cookieToken != null) {
+            response.header(HttpHeaders.SET_COOKIE, cookie.clear());
+        }
+        return response.build();
     }
 
     @POST
@@ -147,11 +171,44 @@ public class AuthResource {
         }
     }
 
-    private static String refreshTokenOf(RefreshRequest body) {
-        String raw = body == null ? null : body.refreshToken();
-        if (raw == null || raw.isEmpty()) {
-            throw LatchkeyException.invalidRequest("refresh_token is required");
+    /** A refresh token and the transport it came by. */
+    record PresentedToken(String raw, Transport transport) {
+    }
+
+    /** The body's refresh token if there is one, else the cookie's (after the origin check). */
+    private PresentedToken presentedToken(byte[] body, String contentType, String cookieToken,
+            HttpServerRequest http) {
+        RefreshRequest request = bodies.optional(body, contentType, RefreshRequest.class);
+        String raw = request == null ? null : request.refreshToken();
+        if (raw != null && !raw.isEmpty()) {
+            return new PresentedToken(bounded(raw), Transport.BODY);
         }
+        if (cookieToken != null && !cookieToken.isEmpty()) {
+            checkOrigin(http);
+            return new PresentedToken(bounded(cookieToken), Transport.COOKIE);
+        }
+        throw LatchkeyException.invalidRequest("refresh_token is required (in the body, or the lk_refresh cookie)");
+    }
+
+    /** Cookie mode from a foreign origin is cross-site request forgery: 403 before anything happens. */
+    private void checkOrigin(HttpServerRequest http) {
+        String ownOrigin = http.scheme() + "://" + http.authority();
+        if (!origins.mayUseCookies(http.getHeader("Origin"), ownOrigin)) {
+            throw new LatchkeyException(ErrorCode.ACCESS_DENIED, "this origin may not use cookie mode");
+        }
+    }
+
+    private static Transport transportOf(String requested) {
+        if (requested == null || requested.equals("body")) {
+            return Transport.BODY;
+        }
+        if (requested.equals("cookie")) {
+            return Transport.COOKIE;
+        }
+        throw LatchkeyException.invalidRequest("refresh_transport must be \"body\" or \"cookie\"");
+    }
+
+    private static String bounded(String raw) {
         if (raw.length() > 256) {
             throw LatchkeyException.invalidRequest("refresh_token is too long");
         }

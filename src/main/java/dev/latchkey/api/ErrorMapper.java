@@ -95,6 +95,11 @@ public class ErrorMapper {
         return response.build();
     }
 
+    /** The error response, also setting (or clearing) a cookie. */
+    public static Response withCookie(LatchkeyException e, String setCookie) {
+        return Response.fromResponse(toResponse(e)).header(HttpHeaders.SET_COOKIE, setCookie).build();
+    }
+
     /** The {@code WWW-Authenticate} value for {@code e}, or null when none is due. */
     public static String challenge(LatchkeyException e) {
         return switch (e.code()) {

@@ -19,7 +19,7 @@ public class HttpErrorRoutes {
     static final long MAX_BODY_BYTES = 16 * 1024;
 
     void register(@Observes Router router) {
-        for (int status : new int[] { 400, 404, 405, 413, 414, 415, 431, 500, 503 }) {
+        for (int status : new int[] { 400, 403, 404, 405, 413, 414, 415, 431, 500, 503 }) {
             router.errorHandler(status, ctx -> write(ctx, status));
         }
     }

@@ -16,17 +16,30 @@ import dev.latchkey.token.AccessTokenIssuer.IssuedAccessToken;
 public class TokenResponses {
 
     private final AccessTokenIssuer issuer;
+    private final RefreshCookie cookie;
 
-    public TokenResponses(AccessTokenIssuer issuer) {
+    public TokenResponses(AccessTokenIssuer issuer, RefreshCookie cookie) {
         this.issuer = issuer;
+        this.cookie = cookie;
     }
 
-    /** A fresh access token for the session, with its refresh token in the body. */
-    public Response forSession(User user, IssuedRefreshToken refresh) {
+    /** How the refresh token travels: in the JSON body (mobile, servers) or only in the cookie (browsers). */
+    public enum Transport {
+        BODY,
+        COOKIE
+    }
+
+    /** A fresh access token for the session, with its refresh token in the body or in the cookie. */
+    public Response forSession(User user, IssuedRefreshToken refresh, Transport transport) {
         IssuedAccessToken access = issuer.issueForUser(user.id, user.username, user.roleList(), refresh.family().id);
-        TokenResponse body = new TokenResponse(access.value(), "Bearer", access.expiresIn(), refresh.raw(),
-                refresh.expiresIn(), refresh.family().id.toString(), null);
-        return noStore(Response.ok(body)).build();
+        boolean inCookie = transport == Transport.COOKIE;
+        TokenResponse body = new TokenResponse(access.value(), "Bearer", access.expiresIn(),
+                inCookie ? null : refresh.raw(), refresh.expiresIn(), refresh.family().id.toString(), null);
+        Response.ResponseBuilder response = noStore(Response.ok(body));
+        if (inCookie) {
+            response.header(HttpHeaders.SET_COOKIE, cookie.set(refresh.raw(), refresh.expiresIn()));
+        }
+        return response.build();
     }
 
     static Response.ResponseBuilder noStore(Response.ResponseBuilder response) {

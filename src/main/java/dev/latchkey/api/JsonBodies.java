@@ -1,0 +1,39 @@
+package dev.latchkey.api;
+
+import java.io.IOException;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.ws.rs.core.MediaType;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+/**
+ * Reads the optional JSON body of endpoints a browser may call with no body at all (refresh and
+ * logout in cookie mode): empty means "no body"; anything else must be JSON.
+ */
+@ApplicationScoped
+public class JsonBodies {
+
+    private final ObjectMapper json;
+
+    public JsonBodies(ObjectMapper json) {
+        this.json = json;
+    }
+
+    /** The body as {@code type}, or null when there is none. */
+    public <T> T optional(byte[] body, String contentType, Class<T> type) {
+        if (body == null || body.length == 0) {
+            return null;
+        }
+        if (contentType == null || !MediaType.valueOf(contentType).isCompatible(MediaType.APPLICATION_JSON_TYPE)) {
+            throw new LatchkeyException(ErrorCode.UNSUPPORTED_MEDIA_TYPE, "the body must be application/json");
+        }
+        try {
+            return json.readValue(body, type);
+        } catch (IOException e) {
+            throw LatchkeyException.invalidRequest("the request body is not valid JSON of the expected shape");
+        } catch (IllegalArgumentException e) {
+            throw LatchkeyException.invalidRequest("the request body is not valid JSON of the expected shape");
+        }
+    }
+}
