@@ -33,16 +33,23 @@ public class AccountService {
     private final PasswordPolicy policy;
     private final SessionService sessions;
     private final Clock clock;
+    private final LoginThrottle throttle;
 
-    public AccountService(PasswordHasher hasher, PasswordPolicy policy, SessionService sessions, Clock clock) {
+    public AccountService(PasswordHasher hasher, PasswordPolicy policy, SessionService sessions, Clock clock,
+            LoginThrottle throttle) {
         this.hasher = hasher;
         this.policy = policy;
         this.sessions = sessions;
         this.clock = clock;
+        this.throttle = throttle;
     }
 
-    /** Creates an account; 409 {@code conflict} if the (case-folded) username is taken. */
-    public User register(String username, String password) {
+    /**
+     * Creates an account; 409 {@code conflict} if the (case-folded) username is taken, 429 if this
+     * address registered too often within the window.
+     */
+    public User register(String username, String password, String address) {
+        throttle.checkRegistration(address);
         String canonical = Usernames.canonical(username);
         policy.check(password, canonical);
         if (User.findByUsername(canonical).isPresent()) {
@@ -73,23 +80,28 @@ public class AccountService {
 
     /**
      * The user these credentials belong to, or 401 {@code invalid_grant}. Unknown users cost one
-     * argon2id verification too, so the answer's timing does not tell them apart.
+     * argon2id verification too, so the answer's timing does not tell them apart. Past the failure
+     * limit for this username and address the answer is 429, before any password is checked.
      */
-    public User authenticate(String username, String password) {
+    public User authenticate(String username, String password, String address) {
         if (password == null || password.length() > MAX_PASSWORD_CHARS) {
             throw LatchkeyException.invalidRequest("password is required and at most " + MAX_PASSWORD_CHARS
                     + " characters");
         }
         String canonical = Usernames.canonicalOrNull(username);
+        throttle.checkLogin(canonical, address);
         Optional<User> found = canonical == null ? Optional.empty() : User.findByUsername(canonical);
         if (found.isEmpty()) {
             hasher.verifyDummy(password);
+            throttle.recordFailure(canonical, address);
             throw LatchkeyException.invalidGrant();
         }
         User user = found.get();
         if (!hasher.verify(password, user.passwordHash) || user.disabled) {
+            throttle.recordFailure(canonical, address);
             throw LatchkeyException.invalidGrant();
         }
+        throttle.recordSuccess(canonical, address);
         if (hasher.needsRehash(user.passwordHash)) {
             String upgraded = hasher.hash(password);
             QuarkusTransaction.requiringNew().run(() -> User.update("passwordHash = ?1 where id = ?2", upgraded, user.id));

@@ -64,12 +64,12 @@ public class AuthResource {
     @POST
     @Path("/register")
     @Consumes(MediaType.APPLICATION_JSON)
-    public Response register(RegisterRequest body) {
+    public Response register(RegisterRequest body, HttpServerRequest http) {
         if (!config.registrationEnabled()) {
             throw new LatchkeyException(ErrorCode.ACCESS_DENIED, "registration is disabled");
         }
         RegisterRequest request = required(body);
-        User user = accounts.register(request.username(), request.password());
+        User user = accounts.register(request.username(), request.password(), address(http));
         return Response.created(URI.create("/auth/me"))
                 .entity(new UserResponse(user.id.toString(), user.username))
                 .build();
@@ -85,7 +85,7 @@ public class AuthResource {
         if (transport == Transport.COOKIE) {
             checkOrigin(http);
         }
-        User user = accounts.authenticate(request.username(), request.password());
+        User user = accounts.authenticate(request.username(), request.password(), address(http));
         SessionService.IssuedRefreshToken refresh = sessions.start(user.id, client(http, userAgent));
         return tokens.forSession(user, refresh, transport);
     }
@@ -216,8 +216,15 @@ public class AuthResource {
     }
 
     static ClientInfo client(HttpServerRequest http, String userAgent) {
-        String ip = http.remoteAddress() == null ? null : http.remoteAddress().hostAddress();
-        return new ClientInfo(ip, userAgent);
+        return new ClientInfo(address(http), userAgent);
+    }
+
+    /**
+     * The client address: the socket peer, or what a trusted proxy forwarded when
+     * {@code quarkus.http.proxy.*} says so. A bare {@code X-Forwarded-For} changes nothing.
+     */
+    static String address(HttpServerRequest http) {
+        return http.remoteAddress() == null ? null : http.remoteAddress().hostAddress();
     }
 
     static <T> T required(T body) {

@@ -26,8 +26,18 @@ public class ErrorMapper {
 
     @ServerExceptionMapper
     public Response json(JsonProcessingException e) {
+        return toResponse(fromJson(e));
+    }
+
+    /** A JSON failure as the client should see it: a field rule broken in a request record, or unreadable JSON. */
+    public static LatchkeyException fromJson(Exception e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof LatchkeyException rule) {
+                return rule;
+            }
+        }
         LOG.debugf("unreadable JSON body: %s", e.getClass().getSimpleName());
-        return toResponse(LatchkeyException.invalidRequest("the request body is not valid JSON of the expected shape"));
+        return LatchkeyException.invalidRequest("the request body is not valid JSON of the expected shape");
     }
 
     /** More specific than the JSON mapper above, so it wins over Quarkus' own empty 400. */

@@ -30,10 +30,8 @@ public class JsonBodies {
         }
         try {
             return json.readValue(body, type);
-        } catch (IOException e) {
-            throw LatchkeyException.invalidRequest("the request body is not valid JSON of the expected shape");
-        } catch (IllegalArgumentException e) {
-            throw LatchkeyException.invalidRequest("the request body is not valid JSON of the expected shape");
+        } catch (IOException | IllegalArgumentException e) {
+            throw ErrorMapper.fromJson(e);
         }
     }
 }

@@ -11,20 +11,36 @@ public final class Requests {
     public record RegisterRequest(
             @JsonProperty("username") String username,
             @JsonProperty("password") String password) {
+        public RegisterRequest {
+            Fields.check("username", username, Fields.USERNAME);
+            Fields.check("password", password, Fields.PASSWORD);
+        }
     }
 
     public record LoginRequest(
             @JsonProperty("username") String username,
             @JsonProperty("password") String password,
             @JsonProperty("refresh_transport") String refreshTransport) {
+        public LoginRequest {
+            Fields.check("username", username, Fields.USERNAME);
+            Fields.check("password", password, Fields.PASSWORD);
+            Fields.check("refresh_transport", refreshTransport, Fields.SHORT);
+        }
     }
 
     public record RefreshRequest(
             @JsonProperty("refresh_token") String refreshToken) {
+        public RefreshRequest {
+            Fields.check("refresh_token", refreshToken, Fields.TOKEN);
+        }
     }
 
     public record PasswordChangeRequest(
             @JsonProperty("current_password") String currentPassword,
             @JsonProperty("new_password") String newPassword) {
+        public PasswordChangeRequest {
+            Fields.check("current_password", currentPassword, Fields.PASSWORD);
+            Fields.check("new_password", newPassword, Fields.PASSWORD);
+        }
     }
 }

@@ -70,6 +70,17 @@ public interface LatchkeyConfig {
     @WithDefault("15m")
     Duration loginWindow();
 
+    /**
+     * Failed logins from one client address, whatever the usernames, within the window before 429
+     * (password spraying).
+     */
+    @WithDefault("100")
+    int loginMaxFailuresPerAddress();
+
+    /** Registrations from one client address within the window before 429. */
+    @WithDefault("20")
+    int registrationMaxPerAddress();
+
     /** Revoked or expired families are deleted this long after they end. */
     @WithDefault("7d")
     Duration purgeAfter();

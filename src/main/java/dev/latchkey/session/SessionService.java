@@ -110,16 +110,18 @@ public class SessionService {
             return refused(Outcome.INVALID, null, "unknown refresh token");
         }
         RefreshFamily family = locked.get();
-        RefreshToken token = RefreshToken.findByHash(hash).orElse(null);
-        if (token == null || !OpaqueTokens.sameHash(token.tokenHash, hash)) {
-            return refused(Outcome.INVALID, family, "refresh token vanished");
-        }
         Instant now = clock.instant();
+        // refuse dead families before touching anything else, so that a revoked token costs the
+        // same single query as an unknown one (no timing oracle)
         if (family.revokedAt != null) {
             return refused(Outcome.REVOKED, family, "family revoked (" + family.revokeReason + ")");
         }
         if (!family.isActive(now)) {
             return refused(Outcome.EXPIRED, family, "family expired");
+        }
+        RefreshToken token = RefreshToken.findByHash(hash).orElse(null);
+        if (token == null || !OpaqueTokens.sameHash(token.tokenHash, hash)) {
+            return refused(Outcome.INVALID, family, "refresh token vanished");
         }
         User user = User.findById(family.userId);
         if (user == null || user.disabled) {

@@ -1,0 +1,32 @@
+package dev.latchkey.api;
+
+/**
+ * Bounds for every string a request may carry: a maximum length and no NUL (or other C0 control)
+ * characters. Violations become 400 {@code invalid_request} naming the field, never its value.
+ */
+final class Fields {
+
+    static final int USERNAME = 256;
+    static final int PASSWORD = 1024;
+    static final int TOKEN = 4096;
+    static final int SHORT = 64;
+
+    private Fields() {
+    }
+
+    static String check(String field, String value, int max) {
+        if (value == null) {
+            return null;
+        }
+        if (value.length() > max) {
+            throw LatchkeyException.invalidRequest(field + " is too long");
+        }
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            if (c < 0x20 || c == 0x7f) {
+                throw LatchkeyException.invalidRequest(field + " contains a control character");
+            }
+        }
+        return value;
+    }
+}
