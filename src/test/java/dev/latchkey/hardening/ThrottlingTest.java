@@ -1,0 +1,153 @@
+package dev.latchkey.hardening;
+
+import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.equalTo;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.Map;
+
+import jakarta.inject.Inject;
+
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import dev.latchkey.testsupport.TestUsers;
+import dev.latchkey.testsupport.TestUsers.TestUser;
+import io.quarkus.redis.datasource.RedisDataSource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.QuarkusTestProfile;
+import io.quarkus.test.junit.TestProfile;
+import io.restassured.http.ContentType;
+import io.restassured.response.Response;
+
+/** Throttling with small limits: 3 failures per username+address, 8 per address, 4 registrations. */
+@QuarkusTest
+@TestProfile(ThrottlingTest.SmallLimits.class)
+class ThrottlingTest {
+
+    public static class SmallLimits implements QuarkusTestProfile {
+        @Override
+        public Map<String, String> getConfigOverrides() {
+            return Map.of("latchkey.login-max-failures", "3", "latchkey.login-max-failures-per-address", "8",
+                    "latchkey.registration-max-per-address", "6", "latchkey.login-window", "10m");
+        }
+    }
+
+    @Inject
+    RedisDataSource redis;
+
+    @BeforeEach
+    void clearThrottleState() {
+        // every test here comes from 127.0.0.1; start each from clean counters
+        var keys = redis.key().keys("lk:throttle:*");
+        if (!keys.isEmpty()) {
+            redis.key().del(keys.toArray(String[]::new));
+        }
+    }
+
+    @Test
+    void pastTheLimitLoginAnswers429WithRetryAfterWithoutCheckingThePassword() {
+        TestUser user = TestUsers.register();
+        for (int i = 0; i < 3; i++) {
+            login(user.username(), "wrong password " + i).then().statusCode(401);
+        }
+        Response throttled = login(user.username(), user.password()); // even the right password
+        throttled.then().statusCode(429)
+                .body("error", equalTo("slow_down"))
+                .header("Cache-Control", "no-store");
+        int retryAfter = Integer.parseInt(throttled.header("Retry-After"));
+        assertTrue(retryAfter > 0 && retryAfter <= 600, "Retry-After " + retryAfter);
+    }
+
+    @Test
+    void unknownUsersAreThrottledExactlyLikeKnownOnes() {
+        String nobody = TestUsers.uniqueName("nobody");
+        for (int i = 0; i < 3; i++) {
+            login(nobody, "wrong password " + i).then().statusCode(401);
+        }
+        login(nobody, "wrong password").then().statusCode(429).body("error", equalTo("slow_down"));
+    }
+
+    @Test
+    void aSuccessfulLoginClearsTheUsernamesCounter() {
+        TestUser user = TestUsers.register();
+        login(user.username(), "wrong password 1").then().statusCode(401);
+        login(user.username(), "wrong password 2").then().statusCode(401);
+        login(user.username(), user.password()).then().statusCode(200);
+        login(user.username(), "wrong password 3").then().statusCode(401);
+        login(user.username(), "wrong password 4").then().statusCode(401);
+        login(user.username(), user.password()).then().statusCode(200);
+    }
+
+    @Test
+    void theLimitIsPerUsernameSoOtherAccountsStillWork() {
+        TestUser victim = TestUsers.register();
+        TestUser other = TestUsers.register();
+        for (int i = 0; i < 3; i++) {
+            login(victim.username(), "wrong password " + i).then().statusCode(401);
+        }
+        login(victim.username(), victim.password()).then().statusCode(429);
+        login(other.username(), other.password()).then().statusCode(200);
+    }
+
+    @Test
+    void sprayingManyUsernamesFromOneAddressIsThrottledToo() {
+        for (int i = 0; i < 8; i++) {
+            login(TestUsers.uniqueName("spray"), "Winter2026!").then().statusCode(401);
+        }
+        login(TestUsers.uniqueName("spray"), "Winter2026!").then().statusCode(429).body("error", equalTo("slow_down"));
+    }
+
+    @Test
+    void aForgedXForwardedForDoesNotEscapeTheThrottle() {
+        TestUser user = TestUsers.register();
+        for (int i = 0; i < 3; i++) {
+            given().contentType(ContentType.JSON).header("X-Forwarded-For", "203.0.113." + i)
+                    .header("Forwarded", "for=198.51.100." + i)
+                    .body(Map.of("username", user.username(), "password", "wrong password " + i))
+                    .post("/auth/login").then().statusCode(401);
+        }
+        given().contentType(ContentType.JSON).header("X-Forwarded-For", "203.0.113.99")
+                .body(Map.of("username", user.username(), "password", user.password()))
+                .post("/auth/login").then().statusCode(429);
+    }
+
+    @Test
+    void theCountersExpireWithTheWindowSoThereIsNoPermanentLockout() {
+        TestUser user = TestUsers.register();
+        for (int i = 0; i < 3; i++) {
+            login(user.username(), "wrong password " + i).then().statusCode(401);
+        }
+        login(user.username(), user.password()).then().statusCode(429);
+        for (String key : redis.key().keys("lk:throttle:login:*")) {
+            long ttl = redis.key().ttl(key);
+            assertTrue(ttl > 0 && ttl <= 600, "every counter expires within the window: " + ttl);
+        }
+        // the window passing is Redis expiring the keys; do it now instead of waiting ten minutes
+        redis.key().del(redis.key().keys("lk:throttle:login*").toArray(String[]::new));
+        login(user.username(), user.password()).then().statusCode(200);
+    }
+
+    @Test
+    void registrationIsThrottledPerAddress() {
+        int created = 0;
+        Response last = null;
+        for (int i = 0; i < 8; i++) {
+            last = given().contentType(ContentType.JSON)
+                    .body(Map.of("username", TestUsers.uniqueName("reg"), "password", TestUsers.PASSWORD))
+                    .post("/auth/register");
+            if (last.statusCode() == 201) {
+                created++;
+            }
+        }
+        assertEquals(6, created);
+        last.then().statusCode(429).body("error", equalTo("slow_down"));
+        assertTrue(Integer.parseInt(last.header("Retry-After")) > 0);
+    }
+
+    static Response login(String username, String password) {
+        return given().contentType(ContentType.JSON).body(Map.of("username", username, "password", password))
+                .post("/auth/login");
+    }
+}
