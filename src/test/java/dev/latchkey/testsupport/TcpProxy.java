@@ -1,0 +1,206 @@
+package dev.latchkey.testsupport;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.lang.management.ManagementFactory;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+import javax.management.JMException;
+import javax.management.MBeanServer;
+import javax.management.ObjectName;
+import javax.management.StandardMBean;
+
+/**
+ * A TCP proxy in front of PostgreSQL or Redis that a test can freeze (stop forwarding bytes,
+ * leaving requests hanging mid-conversation), cut (drop every connection and refuse new ones) and
+ * restore, to prove what the service does when a dependency disappears mid-flight.
+ * <p>
+ * {@code @QuarkusTest} loads test classes twice (JUnit's class loader and Quarkus'), so a proxy
+ * is registered once, by name, in the JVM-wide platform MBean server, and both copies of the test
+ * class steer that one proxy (the one the application connects to) through it.
+ */
+public final class TcpProxy {
+
+    private final ObjectName name;
+
+    private TcpProxy(ObjectName name) {
+        this.name = name;
+    }
+
+    /** The proxy called {@code name}, started on first use, forwarding to {@code targetPort} on loopback. */
+    public static TcpProxy shared(String name, int targetPort) {
+        MBeanServer server = ManagementFactory.getPlatformMBeanServer();
+        try {
+            ObjectName objectName = new ObjectName("dev.latchkey.test:type=TcpProxy,name=" + name);
+            synchronized (server) {
+                if (!server.isRegistered(objectName)) {
+                    Engine engine = Engine.start(targetPort);
+                    server.registerMBean(new StandardMBean(engine::command, Control.class), objectName);
+                }
+            }
+            return new TcpProxy(objectName);
+        } catch (JMException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** The management interface, with JDK types only so any class loader can call it. */
+    public interface Control {
+        Object command(String command);
+    }
+
+    private Object control(String command) {
+        try {
+            return ManagementFactory.getPlatformMBeanServer().invoke(name, "command", new Object[] { command },
+                    new String[] { String.class.getName() });
+        } catch (JMException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    public int port() {
+        return (Integer) control("port");
+    }
+
+    /** Stops forwarding in both directions; connections stay open and hang. */
+    public void freeze() {
+        control("freeze");
+    }
+
+    /** Drops every connection (frozen ones too) and refuses new ones until {@link #restore()}. */
+    public void cut() {
+        control("cut");
+    }
+
+    /** Forwards again. */
+    public void restore() {
+        control("restore");
+    }
+
+    private static final class Engine {
+
+        private final int targetPort;
+        private final ServerSocket server;
+        private final List<Socket> sockets = new CopyOnWriteArrayList<>();
+        private final Object gate = new Object();
+        private volatile boolean frozen;
+        private volatile boolean cut;
+
+        private Engine(int targetPort) throws IOException {
+            this.targetPort = targetPort;
+            this.server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+            Thread acceptor = new Thread(this::accept, "tcp-proxy-" + targetPort);
+            acceptor.setDaemon(true);
+            acceptor.start();
+        }
+
+        static Engine start(int targetPort) {
+            try {
+                return new Engine(targetPort);
+            } catch (IOException e) {
+                throw new IllegalStateException(e);
+            }
+        }
+
+        Object command(String command) {
+            switch (command) {
+                case "port":
+                    return server.getLocalPort();
+                case "freeze":
+                    frozen = true;
+                    return null;
+                case "cut":
+                    cut();
+                    return null;
+                case "restore":
+                    restore();
+                    return null;
+                default:
+                    throw new IllegalArgumentException(command);
+            }
+        }
+
+        void cut() {
+            cut = true;
+            for (Socket socket : sockets) {
+                closeQuietly(socket);
+            }
+            sockets.clear();
+            synchronized (gate) {
+                frozen = false;
+                gate.notifyAll();
+            }
+        }
+
+        void restore() {
+            synchronized (gate) {
+                cut = false;
+                frozen = false;
+                gate.notifyAll();
+            }
+        }
+
+        private void accept() {
+            while (!server.isClosed()) {
+                try {
+                    Socket client = server.accept();
+                    if (cut) {
+                        closeQuietly(client);
+                        continue;
+                    }
+                    Socket upstream = new Socket(InetAddress.getLoopbackAddress(), targetPort);
+                    sockets.add(client);
+                    sockets.add(upstream);
+                    pump(client, upstream);
+                    pump(upstream, client);
+                } catch (IOException e) {
+                    // server closed, or upstream refused: the client sees its connection drop
+                }
+            }
+        }
+
+        private void pump(Socket from, Socket to) {
+            Thread thread = new Thread(() -> {
+                byte[] buffer = new byte[16384];
+                try (InputStream in = from.getInputStream(); OutputStream out = to.getOutputStream()) {
+                    for (int n; (n = in.read(buffer)) >= 0;) {
+                        waitWhileFrozen();
+                        if (cut) {
+                            break;
+                        }
+                        out.write(buffer, 0, n);
+                        out.flush();
+                    }
+                } catch (IOException | InterruptedException e) {
+                    // connection dropped
+                } finally {
+                    closeQuietly(from);
+                    closeQuietly(to);
+                }
+            }, "tcp-proxy-pump");
+            thread.setDaemon(true);
+            thread.start();
+        }
+
+        private void waitWhileFrozen() throws InterruptedException {
+            synchronized (gate) {
+                while (frozen && !cut) {
+                    gate.wait();
+                }
+            }
+        }
+
+        private static void closeQuietly(java.io.Closeable closeable) {
+            try {
+                closeable.close();
+            } catch (IOException e) {
+                // already gone
+            }
+        }
+    }
+}
