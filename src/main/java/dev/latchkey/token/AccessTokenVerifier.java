@@ -109,8 +109,9 @@ public class AccessTokenVerifier {
         try {
             jwt = consumer(key).processToClaims(token);
         } catch (InvalidJwtException e) {
-            throw refuse("claims or signature: " + e.getErrorDetails().stream()
-                    .map(d -> d.getErrorMessage()).findFirst().orElse("invalid"));
+            // jose4j's messages quote the whole token: log its error codes (ErrorCodes) only
+            throw refuse("claims or signature, jose4j error codes " + e.getErrorDetails().stream()
+                    .map(d -> Integer.toString(d.getErrorCode())).toList());
         }
         try {
             String subject = jwt.getSubject();
