@@ -48,7 +48,7 @@ const consoleErrors = [];
 
 /** A test step: skipped once an earlier one failed; a screenshot after it, pass or fail. */
 function step(name, fn) {
-  it(name, async (t) => {
+  it(name, { timeout: 4 * TIMEOUT }, async (t) => {
     if (broken) {
       t.skip(`"${broken}" failed`);
       return;
