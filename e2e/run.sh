@@ -71,8 +71,14 @@ stop_service() {
     kill -9 "$SERVICE_PID" 2>/dev/null || true
   fi
 }
+# On INT/TERM stop the test first (Playwright then closes Chromium), then the EXIT trap stops the service.
+TEST_PID=
+on_signal() {
+  if [ -n "$TEST_PID" ]; then kill "$TEST_PID" 2>/dev/null || true; wait "$TEST_PID" 2>/dev/null || true; fi
+  exit 130
+}
 trap stop_service EXIT
-trap 'exit 130' INT TERM
+trap on_signal INT TERM
 
 ready=
 for _ in $(seq 1 120); do
@@ -80,18 +86,22 @@ for _ in $(seq 1 120); do
   if curl -fsS "http://localhost:$PORT/q/health/ready" >/dev/null 2>&1; then ready=1; break; fi
   sleep 1
 done
-if [ -z "$ready" ]; then
+# ready, and answered by *our* process: not by another one that already had the port
+if [ -z "$ready" ] || ! kill -0 "$SERVICE_PID" 2>/dev/null; then
   echo "the service did not become ready; its log:" >&2
   tail -50 "$SERVICE_LOG" >&2
   exit 1
 fi
 
 log "running e2e/spa.test.mjs"
-set +e
-(cd e2e && LK_E2E_BASE_URL=http://localhost:$PORT LK_E2E_FOREIGN_PORT=$FOREIGN_PORT \
-  LK_E2E_ALLOWED_PORT=$ALLOWED_PORT LK_E2E_CHROMIUM=$CHROMIUM node --test --test-reporter=spec spa.test.mjs)
-status=$?
-set -e
+cd e2e
+# in the background and waited for, so that a signal reaches on_signal at once, not after the test
+LK_E2E_BASE_URL=http://localhost:$PORT LK_E2E_FOREIGN_PORT=$FOREIGN_PORT LK_E2E_ALLOWED_PORT=$ALLOWED_PORT \
+  LK_E2E_CHROMIUM=$CHROMIUM node --test --test-reporter=spec spa.test.mjs &
+TEST_PID=$!
+status=0
+wait "$TEST_PID" || status=$?
+TEST_PID=
 if [ $status -ne 0 ]; then
   echo "e2e failed; screenshots and the service log are in e2e/artifacts/" >&2
 fi
