@@ -132,10 +132,14 @@ public class AuthResource {
     @POST
     @Path("/logout-all")
     @BearerAuth
-    public Response logoutAll() {
+    public Response logoutAll(@CookieParam(RefreshCookie.NAME) String cookieToken) {
         AccessTokenClaims claims = current.claims();
         sessions.revokeAllSessions(UUID.fromString(claims.subject()), null, RevokeReason.LOGOUT_ALL, true);
-        return Response.noContent().build();
+        Response.ResponseBuilder response = Response.noContent();
+        if (cookieToken != null) {
+            response.header(HttpHeaders.SET_COOKIE, cookie.clear()); // its family is dead too
+        }
+        return response.build();
     }
 
     @GET

@@ -35,13 +35,14 @@ public class CorsFilter {
     }
 
     private void handle(RoutingContext ctx) {
+        // every answer may differ by Origin, so shared caches must key on it even when none was sent
+        HttpServerResponse response = ctx.response();
+        response.headers().add("Vary", "Origin");
         String origin = ctx.request().getHeader("Origin");
         if (origin == null) {
             ctx.next();
             return;
         }
-        HttpServerResponse response = ctx.response();
-        response.headers().add("Vary", "Origin");
         boolean preflight = ctx.request().method() == HttpMethod.OPTIONS
                 && ctx.request().getHeader("Access-Control-Request-Method") != null;
         if (!origins.isAllowedCrossOrigin(origin)) {

@@ -13,7 +13,7 @@ import io.vertx.ext.web.RoutingContext;
  * {@code nosniff}, no referrer, no framing, a Content-Security-Policy (strict for the demo page,
  * {@code default-src 'none'} for the APIs), HSTS when cookies are {@code Secure} (that is, when
  * the service is served over HTTPS), and {@code no-store} on everything under {@code /auth} and
- * {@code /oauth2} unless the endpoint said otherwise.
+ * {@code /oauth2} unless the endpoint said otherwise; {@code no-cache} on the demo page's files.
  */
 @ApplicationScoped
 public class SecurityHeaders {
@@ -49,6 +49,10 @@ public class SecurityHeaders {
             }
             if ((path.startsWith("/auth") || path.startsWith("/oauth2")) && !headers.contains("Cache-Control")) {
                 headers.set("Cache-Control", "no-store");
+            } else if (!isApi(path)) {
+                // the demo page and its script: revalidate, so a deploy is seen at the next load
+                // (Vert.x would otherwise mark them immutable for a day)
+                headers.set("Cache-Control", "no-cache");
             }
         });
         ctx.next();

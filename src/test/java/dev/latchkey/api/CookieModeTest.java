@@ -107,6 +107,24 @@ class CookieModeTest {
     }
 
     @Test
+    void logoutAllClearsTheCookieOfTheCallingBrowser() {
+        Response login = cookieLogin(TestUsers.register(), null);
+        Response logoutAll = given().cookie("lk_refresh", cookieOf(login))
+                .header("Authorization", "Bearer " + login.jsonPath().getString("access_token"))
+                .post("/auth/logout-all");
+        logoutAll.then().statusCode(204);
+        assertTrue(logoutAll.header("Set-Cookie").contains("Max-Age=0"), logoutAll.header("Set-Cookie"));
+    }
+
+    @Test
+    void everyAnswerVariesByOriginAndTheDemoPageIsRevalidated() {
+        given().get("/.well-known/jwks.json").then().header("Vary", org.hamcrest.Matchers.containsString("Origin"));
+        given().get("/").then().statusCode(200)
+                .header("Cache-Control", "no-cache")
+                .header("Content-Security-Policy", org.hamcrest.Matchers.containsString("script-src 'self'"));
+    }
+
+    @Test
     void aForeignOriginCannotLogInInCookieModeAndNothingIsWritten() {
         TestUser user = TestUsers.register();
         cookieLogin(user, FOREIGN).then().statusCode(403)
