@@ -12,6 +12,10 @@ import org.jboss.logging.Logger;
 
 import dev.latchkey.api.ErrorCode;
 import dev.latchkey.api.LatchkeyException;
+import dev.latchkey.audit.AuditTrail;
+import dev.latchkey.audit.AuditType;
+import dev.latchkey.metrics.LatchkeyMetrics;
+import dev.latchkey.session.ClientInfo;
 import dev.latchkey.session.RevokeReason;
 import dev.latchkey.session.SessionService;
 import io.quarkus.narayana.jta.QuarkusTransaction;
@@ -34,28 +38,32 @@ public class AccountService {
     private final SessionService sessions;
     private final Clock clock;
     private final LoginThrottle throttle;
+    private final AuditTrail audit;
+    private final LatchkeyMetrics metrics;
 
     public AccountService(PasswordHasher hasher, PasswordPolicy policy, SessionService sessions, Clock clock,
-            LoginThrottle throttle) {
+            LoginThrottle throttle, AuditTrail audit, LatchkeyMetrics metrics) {
         this.hasher = hasher;
         this.policy = policy;
         this.sessions = sessions;
         this.clock = clock;
         this.throttle = throttle;
+        this.audit = audit;
+        this.metrics = metrics;
     }
 
     /**
      * Creates an account; 409 {@code conflict} if the (case-folded) username is taken, 429 if this
      * address registered too often within the window.
      */
-    public User register(String username, String password, String address) {
-        throttle.checkRegistration(address);
+    public User register(String username, String password, ClientInfo client) {
+        throttle.checkRegistration(client.ip());
         String canonical = Usernames.canonical(username);
         policy.check(password, canonical);
         if (User.findByUsername(canonical).isPresent()) {
             throw taken();
         }
-        String hash = hasher.hash(password);
+        String hash = metrics.timePasswordHash(() -> hasher.hash(password));
         try {
             return QuarkusTransaction.requiringNew().call(() -> {
                 Instant now = clock.instant();
@@ -67,6 +75,7 @@ public class AccountService {
                 user.createdAt = now;
                 user.passwordChangedAt = now;
                 user.persistAndFlush();
+                audit.record(AuditType.REGISTER, true, user.id, null, client);
                 AUDIT.infof("user registered: %s", user.id);
                 return user;
             });
@@ -83,25 +92,35 @@ public class AccountService {
      * argon2id verification too, so the answer's timing does not tell them apart. Past the failure
      * limit for this username and address the answer is 429, before any password is checked.
      */
-    public User authenticate(String username, String password, String address) {
+    public User authenticate(String username, String password, ClientInfo client) {
         if (password == null || password.length() > MAX_PASSWORD_CHARS) {
             throw LatchkeyException.invalidRequest("password is required and at most " + MAX_PASSWORD_CHARS
                     + " characters");
         }
+        String address = client.ip();
         String canonical = Usernames.canonicalOrNull(username);
-        throttle.checkLogin(canonical, address);
+        try {
+            throttle.checkLogin(canonical, address);
+        } catch (LatchkeyException e) {
+            if (e.code() == ErrorCode.SLOW_DOWN) {
+                metrics.login("throttled");
+            }
+            throw e;
+        }
         Optional<User> found = canonical == null ? Optional.empty() : User.findByUsername(canonical);
         if (found.isEmpty()) {
-            hasher.verifyDummy(password);
-            throttle.recordFailure(canonical, address);
-            throw LatchkeyException.invalidGrant();
+            metrics.timePasswordHash(() -> {
+                hasher.verifyDummy(password);
+                return null;
+            });
+            fail(canonical, null, client);
         }
         User user = found.get();
-        if (!hasher.verify(password, user.passwordHash) || user.disabled) {
-            throttle.recordFailure(canonical, address);
-            throw LatchkeyException.invalidGrant();
+        if (!metrics.timePasswordHash(() -> hasher.verify(password, user.passwordHash)) || user.disabled) {
+            fail(canonical, user.id, client);
         }
         throttle.recordSuccess(canonical, address);
+        metrics.login("success");
         if (hasher.needsRehash(user.passwordHash)) {
             String upgraded = hasher.hash(password);
             QuarkusTransaction.requiringNew().run(() -> User.update("passwordHash = ?1 where id = ?2", upgraded, user.id));
@@ -113,7 +132,8 @@ public class AccountService {
      * Changes the password after checking the current one, and revokes every other session of the
      * user (and their access tokens). The caller's session {@code keepSession} stays valid.
      */
-    public void changePassword(UUID userId, UUID keepSession, String currentPassword, String newPassword) {
+    public void changePassword(UUID userId, UUID keepSession, String currentPassword, String newPassword,
+            ClientInfo client) {
         if (currentPassword == null || currentPassword.length() > MAX_PASSWORD_CHARS) {
             throw LatchkeyException.invalidRequest("current_password is required");
         }
@@ -126,8 +146,19 @@ public class AccountService {
         QuarkusTransaction.requiringNew().run(() -> {
             User.update("passwordHash = ?1, passwordChangedAt = ?2 where id = ?3", hash, clock.instant(), userId);
             sessions.revokeAllInCurrentTransaction(userId, keepSession, RevokeReason.PASSWORD_CHANGE, false);
+            audit.record(AuditType.PASSWORD_CHANGE, true, userId, keepSession, client);
         });
+        metrics.logout("password_change");
         AUDIT.infof("password changed: user %s", userId);
+    }
+
+    /** A failed login: counted for throttling, metrics and (for known users) the audit trail; then 401. */
+    private void fail(String canonical, UUID userId, ClientInfo client) {
+        throttle.recordFailure(canonical, client.ip());
+        metrics.login("failure");
+        // unknown users are recorded too (without a user): same work, same time, and operators see them
+        audit.recordAlone(AuditType.LOGIN, false, userId, null, client);
+        throw LatchkeyException.invalidGrant();
     }
 
     private static LatchkeyException taken() {

@@ -23,9 +23,9 @@ import dev.latchkey.api.Requests.RegisterRequest;
 import dev.latchkey.api.Responses.MeResponse;
 import dev.latchkey.api.Responses.UserResponse;
 import dev.latchkey.api.TokenResponses.Transport;
+import dev.latchkey.audit.AuditType;
 import dev.latchkey.config.LatchkeyConfig;
 import dev.latchkey.session.ClientInfo;
-import dev.latchkey.session.RevokeReason;
 import dev.latchkey.session.SessionService;
 import dev.latchkey.token.AccessTokenClaims;
 import dev.latchkey.token.AccessTokenVerifier;
@@ -69,7 +69,7 @@ public class AuthResource {
             throw new LatchkeyException(ErrorCode.ACCESS_DENIED, "registration is disabled");
         }
         RegisterRequest request = required(body);
-        User user = accounts.register(request.username(), request.password(), address(http));
+        User user = accounts.register(request.username(), request.password(), client(http, http.getHeader("User-Agent")));
         return Response.created(URI.create("/auth/me"))
                 .entity(new UserResponse(user.id.toString(), user.username))
                 .build();
@@ -85,8 +85,9 @@ public class AuthResource {
         if (transport == Transport.COOKIE) {
             checkOrigin(http);
         }
-        User user = accounts.authenticate(request.username(), request.password(), address(http));
-        SessionService.IssuedRefreshToken refresh = sessions.start(user.id, client(http, userAgent));
+        ClientInfo client = client(http, userAgent);
+        User user = accounts.authenticate(request.username(), request.password(), client);
+        SessionService.IssuedRefreshToken refresh = sessions.start(user.id, client);
         return tokens.forSession(user, refresh, transport);
     }
 
@@ -100,7 +101,7 @@ public class AuthResource {
     public Response refresh(byte[] body, @HeaderParam(HttpHeaders.CONTENT_TYPE) String contentType,
             @CookieParam(RefreshCookie.NAME) String cookieToken, HttpServerRequest http) {
         PresentedToken presented = presentedToken(body, contentType, cookieToken, http);
-        SessionService.Rotation rotation = sessions.rotate(presented.raw());
+        SessionService.Rotation rotation = sessions.rotate(presented.raw(), client(http, http.getHeader("User-Agent")));
         if (!rotation.succeeded()) {
             if (presented.transport() == Transport.COOKIE) {
                 return ErrorMapper.withCookie(LatchkeyException.invalidGrant(), cookie.clear());
@@ -121,7 +122,7 @@ public class AuthResource {
         if (authorization != null) {
             denyPresentedAccessToken(authorization);
         }
-        sessions.revokeByToken(presented.raw(), RevokeReason.LOGOUT);
+        sessions.revokeByToken(presented.raw(), AuditType.LOGOUT, client(http, http.getHeader("User-Agent")));
         Response.ResponseBuilder response = Response.noContent().header(HttpHeaders.CACHE_CONTROL, "no-store");
         if (cookieToken != null) {
             response.header(HttpHeaders.SET_COOKIE, cookie.clear());
@@ -132,9 +133,10 @@ public class AuthResource {
     @POST
     @Path("/logout-all")
     @BearerAuth
-    public Response logoutAll(@CookieParam(RefreshCookie.NAME) String cookieToken) {
+    public Response logoutAll(@CookieParam(RefreshCookie.NAME) String cookieToken, HttpServerRequest http) {
         AccessTokenClaims claims = current.claims();
-        sessions.revokeAllSessions(UUID.fromString(claims.subject()), null, RevokeReason.LOGOUT_ALL, true);
+        sessions.logoutAll(UUID.fromString(claims.subject()), UUID.fromString(claims.sid()),
+                client(http, http.getHeader("User-Agent")));
         Response.ResponseBuilder response = Response.noContent();
         if (cookieToken != null) {
             response.header(HttpHeaders.SET_COOKIE, cookie.clear()); // its family is dead too
@@ -155,11 +157,11 @@ public class AuthResource {
     @Path("/password")
     @BearerAuth
     @Consumes(MediaType.APPLICATION_JSON)
-    public Response changePassword(PasswordChangeRequest body) {
+    public Response changePassword(PasswordChangeRequest body, HttpServerRequest http) {
         PasswordChangeRequest request = required(body);
         AccessTokenClaims claims = current.claims();
         accounts.changePassword(UUID.fromString(claims.subject()), UUID.fromString(claims.sid()),
-                request.currentPassword(), request.newPassword());
+                request.currentPassword(), request.newPassword(), client(http, http.getHeader("User-Agent")));
         return Response.noContent().build();
     }
 

@@ -13,6 +13,7 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
 import dev.latchkey.config.LatchkeyConfig;
+import dev.latchkey.oauth.ClientRegistry;
 import io.smallrye.common.annotation.NonBlocking;
 
 /**
@@ -25,7 +26,7 @@ public class DiscoveryResource {
 
     private final Map<String, Object> metadata;
 
-    public DiscoveryResource(LatchkeyConfig config) {
+    public DiscoveryResource(LatchkeyConfig config, ClientRegistry clients) {
         String issuer = config.issuer();
         String base = issuer.endsWith("/") ? issuer.substring(0, issuer.length() - 1) : issuer;
         Map<String, Object> m = new LinkedHashMap<>();
@@ -35,11 +36,14 @@ public class DiscoveryResource {
         m.put("revocation_endpoint", base + "/oauth2/revoke");
         m.put("introspection_endpoint", base + "/oauth2/introspect");
         m.put("grant_types_supported", List.of("password", "refresh_token", "client_credentials"));
-        m.put("response_types_supported", List.of("token"));
-        m.put("token_endpoint_auth_methods_supported", List.of("none", "client_secret_basic"));
-        m.put("revocation_endpoint_auth_methods_supported", List.of("client_secret_basic"));
+        // no authorization endpoint: no response type is supported (the field is required, so it is empty)
+        m.put("response_types_supported", List.of());
+        m.put("token_endpoint_auth_methods_supported", List.of("client_secret_basic", "none"));
+        m.put("revocation_endpoint_auth_methods_supported", List.of("client_secret_basic", "none"));
         m.put("introspection_endpoint_auth_methods_supported", List.of("client_secret_basic"));
+        m.put("scopes_supported", List.copyOf(clients.allScopes()));
         m.put("subject_types_supported", List.of("public"));
+        // no ID tokens are issued; access tokens are RS256 (listed because OpenID clients require the field)
         m.put("id_token_signing_alg_values_supported", List.of("RS256"));
         m.put("claims_supported", List.of("iss", "aud", "sub", "upn", "preferred_username", "groups", "sid", "jti",
                 "iat", "exp"));
@@ -51,5 +55,13 @@ public class DiscoveryResource {
     @NonBlocking
     public Response openidConfiguration() {
         return Response.ok(metadata).header(HttpHeaders.CACHE_CONTROL, "public, max-age=300").build();
+    }
+
+    /** RFC 8414: the same metadata for OAuth 2.0 clients. */
+    @GET
+    @Path("/oauth-authorization-server")
+    @NonBlocking
+    public Response authorizationServerMetadata() {
+        return openidConfiguration();
     }
 }

@@ -48,4 +48,20 @@ public final class Responses {
             @JsonProperty("ip") String ip,
             @JsonProperty("current") boolean current) {
     }
+
+    public record AuditEventResponse(
+            @JsonProperty("type") String type,
+            @JsonProperty("outcome") String outcome,
+            @JsonProperty("sid") String sid,
+            @JsonProperty("client_address") String clientAddress,
+            @JsonProperty("user_agent") String userAgent,
+            @JsonProperty("occurred_at") String occurredAt) {
+    }
+
+    public record AuditPageResponse(
+            @JsonProperty("events") List<AuditEventResponse> events,
+            @JsonProperty("page") int page,
+            @JsonProperty("size") int size,
+            @JsonProperty("next_page") Integer nextPage) {
+    }
 }

@@ -15,7 +15,6 @@ import jakarta.ws.rs.core.Response;
 
 import dev.latchkey.api.Responses.SessionResponse;
 import dev.latchkey.session.RefreshFamily;
-import dev.latchkey.session.RevokeReason;
 import dev.latchkey.session.SessionService;
 import dev.latchkey.token.AccessTokenClaims;
 
@@ -43,14 +42,15 @@ public class SessionsResource {
 
     @DELETE
     @Path("/{id}")
-    public Response revoke(@PathParam("id") String id) {
+    public Response revoke(@PathParam("id") String id, io.vertx.core.http.HttpServerRequest http) {
         UUID familyId;
         try {
             familyId = UUID.fromString(id);
         } catch (IllegalArgumentException e) {
             throw new LatchkeyException(ErrorCode.NOT_FOUND, "no such session");
         }
-        sessions.revokeSession(UUID.fromString(current.claims().subject()), familyId, RevokeReason.LOGOUT);
+        sessions.revokeSession(UUID.fromString(current.claims().subject()), familyId,
+                AuthResource.client(http, http.getHeader("User-Agent")));
         return Response.noContent().build();
     }
 

@@ -85,6 +85,10 @@ public interface LatchkeyConfig {
     @WithDefault("7d")
     Duration purgeAfter();
 
+    /** Audit events are deleted this long after they happened. */
+    @WithDefault("90d")
+    Duration auditRetention();
+
     /** How often each instance runs the purge ({@code 1h}); {@code off} disables it on this instance. */
     @WithDefault("1h")
     String purgeInterval();

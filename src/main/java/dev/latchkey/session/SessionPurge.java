@@ -7,13 +7,15 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import org.jboss.logging.Logger;
 
+import dev.latchkey.audit.AuditTrail;
 import dev.latchkey.config.LatchkeyConfig;
 import io.quarkus.hibernate.orm.panache.Panache;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.scheduler.Scheduled;
 
 /**
- * Deletes families (and, by cascade, their tokens) that ended (revoked or expired) more than
+ * Deletes audit events older than {@code latchkey.audit-retention}, and families (and, by cascade, their tokens) that ended
+ * (revoked or expired) more than
  * {@code latchkey.purge-after} ago, in bounded batches so no transaction grows large. Every
  * instance may run it; {@code SKIP LOCKED} keeps them out of each other's way.
  */
@@ -25,10 +27,12 @@ public class SessionPurge {
 
     private final LatchkeyConfig config;
     private final Clock clock;
+    private final AuditTrail audit;
 
-    public SessionPurge(LatchkeyConfig config, Clock clock) {
+    public SessionPurge(LatchkeyConfig config, Clock clock, AuditTrail audit) {
         this.config = config;
         this.clock = clock;
+        this.audit = audit;
     }
 
     @Scheduled(every = "${latchkey.purge-interval:1h}", delayed = "1m", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
@@ -49,8 +53,9 @@ public class SessionPurge {
                     .executeUpdate());
             total += deleted;
         } while (deleted == BATCH);
-        if (total > 0) {
-            LOG.infof("purged %d ended session(s) older than %s", total, cutoff);
+        int events = audit.purgeBefore(clock.instant().minus(config.auditRetention()), BATCH);
+        if (total > 0 || events > 0) {
+            LOG.infof("purged %d ended session(s) older than %s and %d audit event(s)", total, cutoff, events);
         }
         return total;
     }

@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.UUID;
 
@@ -14,7 +15,10 @@ import org.jboss.logging.Logger;
 
 import dev.latchkey.account.User;
 import dev.latchkey.api.LatchkeyException;
+import dev.latchkey.audit.AuditTrail;
+import dev.latchkey.audit.AuditType;
 import dev.latchkey.config.LatchkeyConfig;
+import dev.latchkey.metrics.LatchkeyMetrics;
 import dev.latchkey.revocation.Denylist;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 
@@ -38,11 +42,16 @@ public class SessionService {
     private final LatchkeyConfig config;
     private final Clock clock;
     private final Denylist denylist;
+    private final AuditTrail audit;
+    private final LatchkeyMetrics metrics;
 
-    public SessionService(LatchkeyConfig config, Clock clock, Denylist denylist) {
+    public SessionService(LatchkeyConfig config, Clock clock, Denylist denylist, AuditTrail audit,
+            LatchkeyMetrics metrics) {
         this.config = config;
         this.clock = clock;
         this.denylist = denylist;
+        this.audit = audit;
+        this.metrics = metrics;
     }
 
     /** A session's refresh token as the client must receive it, with the family it belongs to. */
@@ -88,6 +97,7 @@ public class SessionService {
             family.persist();
             String raw = OpaqueTokens.generate();
             newToken(family, raw, null, now);
+            audit.record(AuditType.LOGIN, true, userId, family.id, client);
             return new IssuedRefreshToken(family, raw, now);
         });
     }
@@ -96,15 +106,19 @@ public class SessionService {
      * Rotates a refresh token (DESIGN.md "Rotation, grace and reuse"). A refusal is returned, not
      * thrown, so that a reuse revocation commits even though the client gets an error.
      */
-    public Rotation rotate(String raw) {
+    public Rotation rotate(String raw, ClientInfo client) {
+        Rotation rotation;
         if (!OpaqueTokens.isWellFormed(raw)) {
-            return refused(Outcome.INVALID, null, "malformed refresh token");
+            rotation = refused(Outcome.INVALID, null, "malformed refresh token");
+        } else {
+            byte[] hash = OpaqueTokens.hash(raw);
+            rotation = QuarkusTransaction.requiringNew().call(() -> rotateLocked(raw, hash, client));
         }
-        byte[] hash = OpaqueTokens.hash(raw);
-        return QuarkusTransaction.requiringNew().call(() -> rotateLocked(raw, hash));
+        metrics.refresh(rotation.outcome().name().toLowerCase(Locale.ROOT));
+        return rotation;
     }
 
-    private Rotation rotateLocked(String raw, byte[] hash) {
+    private Rotation rotateLocked(String raw, byte[] hash, ClientInfo client) {
         Optional<RefreshFamily> locked = RefreshFamily.findByTokenHashForUpdate(hash);
         if (locked.isEmpty()) {
             return refused(Outcome.INVALID, null, "unknown refresh token");
@@ -145,7 +159,7 @@ public class SessionService {
         if (lostARace(token, now)) {
             return refused(Outcome.CONCURRENT, family, "concurrent refresh of the same token lost the race");
         }
-        revokeOnReuse(family, now);
+        revokeOnReuse(family, now, client);
         return new Rotation(null, null, Outcome.REUSE_DETECTED);
     }
 
@@ -177,7 +191,7 @@ public class SessionService {
         return Optional.ofNullable(SuccessorEnvelope.open(raw, token.id, token.successorEnvelope));
     }
 
-    private void revokeOnReuse(RefreshFamily family, Instant now) {
+    private void revokeOnReuse(RefreshFamily family, Instant now, ClientInfo client) {
         List<UUID> killed = new ArrayList<>();
         if (config.reuseRevokes() == LatchkeyConfig.ReuseRevokes.USER) {
             for (RefreshFamily other : RefreshFamily.listUnrevokedForUpdate(family.userId)) {
@@ -191,40 +205,58 @@ public class SessionService {
             killed.add(family.id);
         }
         denylist.denySessions(killed);
+        audit.record(AuditType.REFRESH_REUSE_DETECTED, false, family.userId, family.id, client);
         AUDIT.warnf("refresh token reuse detected: user %s, family %s revoked (%s; %d session(s) killed)",
                 family.userId, family.id, config.reuseRevokes().name().toLowerCase(), killed.size());
     }
 
-    /** Revokes the family of this refresh token (logout). Unknown or already revoked tokens are fine. */
-    public Optional<UUID> revokeByToken(String raw, RevokeReason reason) {
+    /**
+     * Revokes the family of this refresh token (logout, or RFC 7009 revocation). Unknown or already
+     * revoked tokens are fine: nothing happens and nothing is said.
+     */
+    public Optional<UUID> revokeByToken(String raw, AuditType why, ClientInfo client) {
         if (!OpaqueTokens.isWellFormed(raw)) {
             return Optional.empty();
         }
         byte[] hash = OpaqueTokens.hash(raw);
-        return QuarkusTransaction.requiringNew().call(() -> {
+        Optional<UUID> revoked = QuarkusTransaction.requiringNew().call(() -> {
             Optional<RefreshFamily> family = RefreshFamily.findByTokenHashForUpdate(hash);
-            family.ifPresent(f -> revoke(f, reason));
+            family.filter(f -> f.revokedAt == null).ifPresent(f -> {
+                revoke(f, RevokeReason.LOGOUT);
+                audit.record(why, true, f.userId, f.id, client);
+            });
             return family.map(f -> f.id);
         });
+        metrics.logout(why == AuditType.LOGOUT ? "logout" : "revoke");
+        return revoked;
     }
 
     /** Revokes one session of {@code userId}; 404 if it is not theirs or does not exist. */
-    public void revokeSession(UUID userId, UUID familyId, RevokeReason reason) {
+    public void revokeSession(UUID userId, UUID familyId, ClientInfo client) {
         QuarkusTransaction.requiringNew().run(() -> {
             RefreshFamily family = RefreshFamily.findByIdForUpdate(familyId)
                     .filter(f -> f.userId.equals(userId))
                     .orElseThrow(() -> new LatchkeyException(dev.latchkey.api.ErrorCode.NOT_FOUND, "no such session"));
-            revoke(family, reason);
+            if (family.revokedAt == null) {
+                revoke(family, RevokeReason.LOGOUT);
+                audit.record(AuditType.SESSION_REVOKED, true, userId, family.id, client);
+            }
         });
+        metrics.logout("session");
     }
 
     /**
-     * Revokes every session of the user but {@code keep} (null keeps none). With {@code everyToken},
-     * also kills every access token of the user issued before now (logout-all).
+     * Revokes every session of the user and every access token issued before now (logout-all).
+     * {@code current} is the sid of the caller, for the audit trail.
      */
-    public int revokeAllSessions(UUID userId, UUID keep, RevokeReason reason, boolean everyToken) {
-        return QuarkusTransaction.requiringNew().call(() -> revokeAllInCurrentTransaction(userId, keep, reason,
-                everyToken));
+    public int logoutAll(UUID userId, UUID current, ClientInfo client) {
+        int killed = QuarkusTransaction.requiringNew().call(() -> {
+            int count = revokeAllInCurrentTransaction(userId, null, RevokeReason.LOGOUT_ALL, true);
+            audit.record(AuditType.LOGOUT_ALL, true, userId, current, client);
+            return count;
+        });
+        metrics.logout("logout_all");
+        return killed;
     }
 
     /** {@link #revokeAllSessions} inside the caller's transaction (e.g. with a password change). */

@@ -12,6 +12,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import org.eclipse.microprofile.jwt.Claims;
 
 import dev.latchkey.config.LatchkeyConfig;
+import dev.latchkey.metrics.LatchkeyMetrics;
 import io.smallrye.jwt.algorithm.SignatureAlgorithm;
 import io.smallrye.jwt.build.Jwt;
 import io.smallrye.jwt.build.JwtClaimsBuilder;
@@ -29,11 +30,13 @@ public class AccessTokenIssuer {
     private final SigningKeys keys;
     private final LatchkeyConfig config;
     private final Clock clock;
+    private final LatchkeyMetrics metrics;
 
-    public AccessTokenIssuer(SigningKeys keys, LatchkeyConfig config, Clock clock) {
+    public AccessTokenIssuer(SigningKeys keys, LatchkeyConfig config, Clock clock, LatchkeyMetrics metrics) {
         this.keys = keys;
         this.config = config;
         this.clock = clock;
+        this.metrics = metrics;
     }
 
     /** An access token and what the response needs to say about it. */
@@ -79,11 +82,11 @@ public class AccessTokenIssuer {
         } else {
             claims.audience(new HashSet<>(audience));
         }
-        String token = claims.jws()
+        String token = metrics.timeSigning(() -> claims.jws()
                 .algorithm(SignatureAlgorithm.RS256)
                 .keyId(keys.signing().kid())
                 .header("typ", TYPE)
-                .sign(keys.signingPrivateKey());
+                .sign(keys.signingPrivateKey()));
         return new IssuedAccessToken(token, jti, now, expiresAt);
     }
 }

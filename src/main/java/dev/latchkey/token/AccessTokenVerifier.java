@@ -30,7 +30,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 import dev.latchkey.api.LatchkeyException;
 import dev.latchkey.config.LatchkeyConfig;
+import dev.latchkey.metrics.LatchkeyMetrics;
 import dev.latchkey.revocation.Denylist;
+import io.micrometer.core.instrument.Timer;
 import io.smallrye.mutiny.Uni;
 
 /**
@@ -59,9 +61,11 @@ public class AccessTokenVerifier {
     private final ObjectMapper json;
     private final String issuer;
     private final String[] audience;
+    private final LatchkeyMetrics metrics;
 
     public AccessTokenVerifier(SigningKeys keys, Denylist denylist, LatchkeyConfig config, Clock clock,
-            ObjectMapper json) {
+            ObjectMapper json, LatchkeyMetrics metrics) {
+        this.metrics = metrics;
         this.keys = keys;
         this.denylist = denylist;
         this.clock = clock;
@@ -78,7 +82,9 @@ public class AccessTokenVerifier {
         } catch (LatchkeyException e) {
             return Uni.createFrom().failure(e);
         }
+        Timer.Sample sample = metrics.startRevocationCheck();
         return denylist.isRevoked(claims.jti(), claims.sid(), userIdOf(claims), claims.issuedAt())
+                .onTermination().invoke(() -> metrics.stopRevocationCheck(sample))
                 .map(revoked -> {
                     if (revoked) {
                         LOG.debugf("refused access token jti=%s: revoked", claims.jti());

@@ -1,0 +1,115 @@
+package dev.latchkey.api;
+
+import java.util.List;
+import java.util.Map;
+
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.HeaderParam;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.HttpHeaders;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.MultivaluedMap;
+import jakarta.ws.rs.core.Response;
+
+import dev.latchkey.api.Responses.TokenResponse;
+import dev.latchkey.api.TokenResponses.Transport;
+import dev.latchkey.oauth.OAuth2Service;
+import dev.latchkey.oauth.OAuth2Service.Caller;
+import dev.latchkey.session.ClientInfo;
+import dev.latchkey.session.SessionService;
+import io.vertx.core.http.HttpServerRequest;
+
+/**
+ * {@code /oauth2/*} for standard client libraries and resource servers: the token endpoint (RFC
+ * 6749), revocation (RFC 7009) and introspection (RFC 7662). Form-encoded requests, JSON answers,
+ * the contract's error shape, with {@code invalid_grant} as 400 here as RFC 6749 §5.2 asks.
+ */
+@Path("/oauth2")
+@Produces(MediaType.APPLICATION_JSON)
+@Consumes(MediaType.APPLICATION_FORM_URLENCODED)
+public class OAuth2Resource {
+
+    private final OAuth2Service oauth;
+    private final TokenResponses tokens;
+
+    public OAuth2Resource(OAuth2Service oauth, TokenResponses tokens) {
+        this.oauth = oauth;
+        this.tokens = tokens;
+    }
+
+    @POST
+    @Path("/token")
+    public Response token(MultivaluedMap<String, String> form, @HeaderParam(HttpHeaders.AUTHORIZATION) String authorization,
+            HttpServerRequest http) {
+        ClientInfo from = AuthResource.client(http, http.getHeader(HttpHeaders.USER_AGENT));
+        String grantType = single(form, "grant_type");
+        if (grantType == null) {
+            throw LatchkeyException.invalidRequest("grant_type is required");
+        }
+        try {
+            switch (grantType) {
+                case "password" -> {
+                    Caller caller = oauth.authenticate(authorization, single(form, "client_id"), true, from);
+                    OAuth2Service.LoginResult login = oauth.passwordGrant(caller, single(form, "username"),
+                            single(form, "password"), from);
+                    return tokens.forSession(login.user(), login.refresh(), Transport.BODY);
+                }
+                case "refresh_token" -> {
+                    Caller caller = oauth.authenticate(authorization, single(form, "client_id"), true, from);
+                    SessionService.Rotation rotation = oauth.refreshGrant(caller, single(form, "refresh_token"), from);
+                    if (!rotation.succeeded()) {
+                        throw LatchkeyException.invalidGrant();
+                    }
+                    return tokens.forSession(rotation.user(), rotation.token(), Transport.BODY);
+                }
+                case "client_credentials" -> {
+                    Caller caller = oauth.authenticate(authorization, single(form, "client_id"), false, from);
+                    OAuth2Service.ClientToken issued = oauth.clientCredentials(caller, single(form, "scope"));
+                    String scope = issued.scopes().isEmpty() ? null : String.join(" ", issued.scopes());
+                    return TokenResponses.noStore(Response.ok(new TokenResponse(issued.token().value(), "Bearer",
+                            issued.token().expiresIn(), null, null, null, scope))).build();
+                }
+                default -> throw new LatchkeyException(ErrorCode.UNSUPPORTED_GRANT_TYPE,
+                        "supported grant types: password, refresh_token, client_credentials");
+            }
+        } catch (LatchkeyException e) {
+            // RFC 6749 §5.2: a bad grant is 400 at the token endpoint (401 stays for invalid_client)
+            throw e.code() == ErrorCode.INVALID_GRANT ? e.withStatus(400) : e;
+        }
+    }
+
+    @POST
+    @Path("/revoke")
+    public Response revoke(MultivaluedMap<String, String> form, @HeaderParam(HttpHeaders.AUTHORIZATION) String authorization,
+            HttpServerRequest http) {
+        ClientInfo from = AuthResource.client(http, http.getHeader(HttpHeaders.USER_AGENT));
+        oauth.authenticate(authorization, single(form, "client_id"), true, from);
+        oauth.revoke(single(form, "token"), from);
+        return Response.ok().header(HttpHeaders.CACHE_CONTROL, "no-store").build();
+    }
+
+    @POST
+    @Path("/introspect")
+    public Response introspect(MultivaluedMap<String, String> form,
+            @HeaderParam(HttpHeaders.AUTHORIZATION) String authorization, HttpServerRequest http) {
+        ClientInfo from = AuthResource.client(http, http.getHeader(HttpHeaders.USER_AGENT));
+        Caller caller = oauth.authenticate(authorization, single(form, "client_id"), false, from);
+        Map<String, Object> answer = oauth.introspect(caller, single(form, "token"));
+        return TokenResponses.noStore(Response.ok(answer)).build();
+    }
+
+    /** RFC 6749 §3.2: a parameter sent more than once is an invalid request. */
+    private static String single(MultivaluedMap<String, String> form, String name) {
+        List<String> values = form == null ? null : form.get(name);
+        if (values == null || values.isEmpty()) {
+            return null;
+        }
+        if (values.size() > 1) {
+            throw LatchkeyException.invalidRequest(name + " must not be repeated");
+        }
+        String value = values.get(0);
+        return Fields.check(name, value, Fields.TOKEN);
+    }
+}

@@ -1,0 +1,49 @@
+package dev.latchkey.audit;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.UUID;
+
+import jakarta.persistence.Column;
+import jakarta.persistence.Entity;
+import jakarta.persistence.Id;
+import jakarta.persistence.Table;
+
+import io.quarkus.hibernate.orm.panache.PanacheEntityBase;
+import io.quarkus.panache.common.Page;
+import io.quarkus.panache.common.Sort;
+
+/** One thing that happened to an account: who, which session, from where, when, and how it ended. */
+@Entity
+@Table(name = "audit_events")
+public class AuditEvent extends PanacheEntityBase {
+
+    @Id
+    public UUID id;
+
+    @Column(name = "type", nullable = false, length = 32)
+    public String type;
+
+    @Column(name = "outcome", nullable = false, length = 16)
+    public String outcome;
+
+    @Column(name = "user_id")
+    public UUID userId;
+
+    @Column(name = "sid")
+    public UUID sid;
+
+    @Column(name = "client_address", length = 64)
+    public String clientAddress;
+
+    @Column(name = "user_agent", length = 256)
+    public String userAgent;
+
+    @Column(name = "occurred_at", nullable = false)
+    public Instant occurredAt;
+
+    /** A page of the user's events, newest first. */
+    public static List<AuditEvent> pageOf(UUID userId, int page, int size) {
+        return find("userId", Sort.descending("occurredAt", "id"), userId).page(Page.of(page, size)).list();
+    }
+}

@@ -1,0 +1,66 @@
+package dev.latchkey.audit;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.util.List;
+import java.util.UUID;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import dev.latchkey.session.ClientInfo;
+import io.quarkus.hibernate.orm.panache.Panache;
+import io.quarkus.narayana.jta.QuarkusTransaction;
+
+/**
+ * Writes audit events. {@link #record} joins the caller's transaction, so an event exists if and
+ * only if the change it describes was committed; {@link #recordAlone} is for events that change
+ * nothing else (a failed login).
+ */
+@ApplicationScoped
+public class AuditTrail {
+
+    private final Clock clock;
+
+    public AuditTrail(Clock clock) {
+        this.clock = clock;
+    }
+
+    /** Records an event inside the current transaction. */
+    public void record(AuditType type, boolean success, UUID userId, UUID sid, ClientInfo client) {
+        AuditEvent event = new AuditEvent();
+        event.id = UUID.randomUUID();
+        event.type = type.code();
+        event.outcome = success ? "success" : "failure";
+        event.userId = userId;
+        event.sid = sid;
+        event.clientAddress = client == null ? null : client.ip();
+        event.userAgent = client == null ? null : client.userAgent();
+        event.occurredAt = clock.instant();
+        event.persist();
+    }
+
+    /** Records an event in a transaction of its own. */
+    public void recordAlone(AuditType type, boolean success, UUID userId, UUID sid, ClientInfo client) {
+        QuarkusTransaction.requiringNew().run(() -> record(type, success, userId, sid, client));
+    }
+
+    /** A page of the user's own events, newest first. */
+    public List<AuditEvent> page(UUID userId, int page, int size) {
+        return AuditEvent.pageOf(userId, page, size);
+    }
+
+    /** Deletes events older than {@code cutoff}, in bounded batches; returns how many went. */
+    public int purgeBefore(Instant cutoff, int batch) {
+        int total = 0;
+        int deleted;
+        do {
+            deleted = QuarkusTransaction.requiringNew().call(() -> Panache.getEntityManager().createNativeQuery(
+                    "DELETE FROM audit_events WHERE id IN (SELECT id FROM audit_events WHERE occurred_at < :cutoff"
+                            + " LIMIT " + batch + " FOR UPDATE SKIP LOCKED)")
+                    .setParameter("cutoff", cutoff)
+                    .executeUpdate());
+            total += deleted;
+        } while (deleted == batch);
+        return total;
+    }
+}

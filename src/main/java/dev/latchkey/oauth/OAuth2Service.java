@@ -1,0 +1,239 @@
+package dev.latchkey.oauth;
+
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import dev.latchkey.account.AccountService;
+import dev.latchkey.account.LoginThrottle;
+import dev.latchkey.account.User;
+import dev.latchkey.api.ErrorCode;
+import dev.latchkey.api.LatchkeyException;
+import dev.latchkey.audit.AuditType;
+import dev.latchkey.oauth.ClientRegistry.BasicCredentials;
+import dev.latchkey.oauth.ClientRegistry.Client;
+import dev.latchkey.session.ClientInfo;
+import dev.latchkey.session.OpaqueTokens;
+import dev.latchkey.session.RefreshFamily;
+import dev.latchkey.session.RefreshToken;
+import dev.latchkey.session.SessionService;
+import dev.latchkey.token.AccessTokenClaims;
+import dev.latchkey.token.AccessTokenIssuer;
+import dev.latchkey.token.AccessTokenIssuer.IssuedAccessToken;
+import dev.latchkey.token.AccessTokenVerifier;
+
+/**
+ * The OAuth 2.0 side (RFC 6749 token endpoint, RFC 7009 revocation, RFC 7662 introspection) over
+ * the same accounts and sessions as {@code /auth/*}: one rotation, grace and reuse implementation
+ * behind both.
+ */
+@ApplicationScoped
+public class OAuth2Service {
+
+    private final ClientRegistry clients;
+    private final AccountService accounts;
+    private final SessionService sessions;
+    private final AccessTokenIssuer issuer;
+    private final AccessTokenVerifier verifier;
+    private final LoginThrottle throttle;
+    private final java.time.Clock clock;
+
+    public OAuth2Service(ClientRegistry clients, AccountService accounts, SessionService sessions,
+            AccessTokenIssuer issuer, AccessTokenVerifier verifier, LoginThrottle throttle, java.time.Clock clock) {
+        this.clients = clients;
+        this.accounts = accounts;
+        this.sessions = sessions;
+        this.issuer = issuer;
+        this.verifier = verifier;
+        this.throttle = throttle;
+        this.clock = clock;
+    }
+
+    /** Who is calling: a confidential client (authenticated), or the public client (by id). */
+    public record Caller(Client confidential, boolean isPublic) {
+    }
+
+    /**
+     * Authenticates the caller: HTTP Basic for confidential clients, or {@code client_id} = the
+     * public client id where {@code publicAllowed}. Failed client authentication is throttled per
+     * client id and address like a failed login.
+     */
+    public Caller authenticate(String authorization, String clientIdParam, boolean publicAllowed, ClientInfo from) {
+        Optional<BasicCredentials> basic = ClientRegistry.parseBasic(authorization);
+        if (basic.isPresent()) {
+            String key = "client:" + basic.get().id();
+            throttle.checkLogin(key, from.ip());
+            try {
+                Client client = clients.authenticate(basic.get());
+                if (clientIdParam != null && !clientIdParam.equals(client.id())) {
+                    throw ClientRegistry.invalidClient();
+                }
+                throttle.recordSuccess(key, from.ip());
+                return new Caller(client, false);
+            } catch (LatchkeyException e) {
+                throttle.recordFailure(key, from.ip());
+                throw e;
+            }
+        }
+        if (publicAllowed && clients.publicClientId().equals(clientIdParam)) {
+            return new Caller(null, true);
+        }
+        throw ClientRegistry.invalidClient();
+    }
+
+    /** Resource-owner password grant: the same login as {@code /auth/login}. */
+    public LoginResult passwordGrant(Caller caller, String username, String password, ClientInfo from) {
+        requireUserGrant(caller, "password");
+        User user = accounts.authenticate(required("username", username), required("password", password), from);
+        return new LoginResult(user, sessions.start(user.id, from));
+    }
+
+    /** A user and the session a password grant started. */
+    public record LoginResult(User user, SessionService.IssuedRefreshToken refresh) {
+    }
+
+    /** Refresh-token grant: exactly {@code /auth/refresh}'s rotation, grace and reuse rules. */
+    public SessionService.Rotation refreshGrant(Caller caller, String refreshToken, ClientInfo from) {
+        requireUserGrant(caller, "refresh_token");
+        return sessions.rotate(required("refresh_token", refreshToken), from);
+    }
+
+    /** Client-credentials grant: a token for the client itself, scopes limited to its configured ones. */
+    public ClientToken clientCredentials(Caller caller, String scope) {
+        if (caller.confidential() == null) {
+            throw ClientRegistry.invalidClient();
+        }
+        Client client = caller.confidential();
+        if (!client.mayUse(ClientRegistry.CLIENT_CREDENTIALS)) {
+            throw new LatchkeyException(ErrorCode.UNAUTHORIZED_CLIENT, "this client may not use client_credentials");
+        }
+        Set<String> granted;
+        if (scope == null || scope.isBlank()) {
+            granted = client.scopes();
+        } else {
+            granted = new LinkedHashSet<>();
+            for (String word : scope.trim().split(" +")) {
+                if (!client.scopes().contains(word)) {
+                    throw new LatchkeyException(ErrorCode.INVALID_SCOPE, "a requested scope is not allowed for this client");
+                }
+                granted.add(word);
+            }
+        }
+        return new ClientToken(issuer.issueForClient(client.id(), granted), granted);
+    }
+
+    /** A client's own access token and its scopes. */
+    public record ClientToken(IssuedAccessToken token, Set<String> scopes) {
+    }
+
+    /**
+     * RFC 7009: a refresh token revokes its family, an access token is denied until it expires.
+     * Unknown, invalid and already revoked tokens are fine: the answer is the same.
+     */
+    public void revoke(String token, ClientInfo from) {
+        required("token", token);
+        if (OpaqueTokens.isWellFormed(token)) {
+            sessions.revokeByToken(token, AuditType.TOKEN_REVOKED, from);
+            return;
+        }
+        try {
+            AccessTokenClaims claims = verifier.verifySignatureAndClaims(token);
+            sessions.denyAccessToken(claims.jti(), claims.expiresAt());
+        } catch (LatchkeyException e) {
+            if (e.code() == ErrorCode.TEMPORARILY_UNAVAILABLE) {
+                throw e;
+            }
+            // not one of ours, or expired: nothing to revoke
+        }
+    }
+
+    /** RFC 7662, revocation-aware; only confidential clients may ask. */
+    public Map<String, Object> introspect(Caller caller, String token) {
+        if (caller.confidential() == null) {
+            throw ClientRegistry.invalidClient();
+        }
+        required("token", token);
+        Map<String, Object> answer = new LinkedHashMap<>();
+        if (OpaqueTokens.isWellFormed(token)) {
+            introspectRefreshToken(token, answer);
+        } else {
+            introspectAccessToken(token, answer);
+        }
+        if (answer.isEmpty()) {
+            answer.put("active", false);
+        }
+        return answer;
+    }
+
+    private void introspectAccessToken(String token, Map<String, Object> answer) {
+        AccessTokenClaims claims;
+        try {
+            claims = verifier.verifyNow(token);
+        } catch (LatchkeyException e) {
+            if (e.code() == ErrorCode.TEMPORARILY_UNAVAILABLE) {
+                throw e; // revocation state unknown: fail closed, never "active"
+            }
+            return;
+        }
+        answer.put("active", true);
+        answer.put("sub", claims.subject());
+        answer.put("exp", claims.expiresAt());
+        answer.put("iat", claims.issuedAt());
+        if (claims.isUserToken()) {
+            answer.put("sid", claims.sid());
+            answer.put("client_id", clients.publicClientId());
+            answer.put("username", claims.username());
+        } else {
+            answer.put("client_id", claims.clientId());
+            if (claims.scope() != null) {
+                answer.put("scope", claims.scope());
+            }
+        }
+        answer.put("token_type", "Bearer");
+    }
+
+    private void introspectRefreshToken(String raw, Map<String, Object> answer) {
+        Optional<RefreshToken> token = RefreshToken.findByHash(OpaqueTokens.hash(raw));
+        if (token.isEmpty() || !token.get().isCurrent()) {
+            return;
+        }
+        RefreshFamily family = RefreshFamily.findById(token.get().familyId);
+        Instant now = clock.instant();
+        if (family == null || !family.isActive(now)) {
+            return;
+        }
+        User user = User.findById(family.userId);
+        if (user == null || user.disabled) {
+            return;
+        }
+        answer.put("active", true);
+        answer.put("sub", user.id.toString());
+        answer.put("exp", family.expiresAt().getEpochSecond());
+        answer.put("iat", token.get().issuedAt.getEpochSecond());
+        answer.put("sid", family.id.toString());
+        answer.put("client_id", clients.publicClientId());
+        answer.put("username", user.username);
+        answer.put("token_type", "refresh_token");
+    }
+
+    private static void requireUserGrant(Caller caller, String grant) {
+        if (caller.confidential() != null && !caller.confidential().mayUse(grant)) {
+            throw new LatchkeyException(ErrorCode.UNAUTHORIZED_CLIENT, "this client may not use the " + grant + " grant");
+        }
+    }
+
+    private static String required(String name, String value) {
+        if (value == null || value.isEmpty()) {
+            throw LatchkeyException.invalidRequest(name + " is required");
+        }
+        if (value.length() > 4096) {
+            throw LatchkeyException.invalidRequest(name + " is too long");
+        }
+        return value;
+    }
+}
