@@ -14,6 +14,14 @@ import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+
 import dev.latchkey.account.AccountService;
 import dev.latchkey.account.User;
 import dev.latchkey.api.Requests.LoginRequest;
@@ -35,6 +43,7 @@ import io.vertx.core.http.HttpServerRequest;
 /** {@code /auth/*}: the JSON API for SPAs and mobile backends. HTTP only; the rules live in the services. */
 @Path("/auth")
 @Produces(MediaType.APPLICATION_JSON)
+@Tag(name = "auth")
 public class AuthResource {
 
     private final AccountService accounts;
@@ -61,6 +70,14 @@ public class AuthResource {
         this.bodies = bodies;
     }
 
+    @Operation(summary = "Create an account")
+    @RequestBody(required = true, content = @Content(mediaType = "application/json", schema = @Schema(implementation = RegisterRequest.class)))
+    @APIResponse(responseCode = "201", description = "Created", content = @Content(mediaType = "application/json", schema = @Schema(implementation = UserResponse.class)))
+    @APIResponse(responseCode = "400", description = "Bad input, weak or common password", content = @Content(mediaType = "application/json", schema = @Schema(implementation = ErrorResponse.class)))
+    @APIResponse(responseCode = "403", description = "Registration is disabled", content = @Content(mediaType = "application/json", schema = @Schema(implementation = ErrorResponse.class)))
+    @APIResponse(responseCode = "409", description = "The username is taken", content = @Content(mediaType = "application/json", schema = @Schema(implementation = ErrorResponse.class)))
+    @APIResponse(responseCode = "429", description = "Too many registrations from this address", content = @Content(mediaType = "application/json", schema = @Schema(implementation = ErrorResponse.class)))
+    @APIResponse(responseCode = "503", description = "PostgreSQL or Redis unreachable; nothing was changed", content = @Content(mediaType = "application/json", schema = @Schema(implementation = ErrorResponse.class)))
     @POST
     @Path("/register")
     @Consumes(MediaType.APPLICATION_JSON)
@@ -75,6 +92,14 @@ public class AuthResource {
                 .build();
     }
 
+    @Operation(summary = "Sign in", description = "Starts a session (refresh-token family). With refresh_transport=cookie the refresh token is only in the lk_refresh cookie.")
+    @RequestBody(required = true, content = @Content(mediaType = "application/json", schema = @Schema(implementation = LoginRequest.class)))
+    @APIResponse(responseCode = "200", description = "Token response", content = @Content(mediaType = "application/json", schema = @Schema(implementation = Responses.TokenResponse.class)))
+    @APIResponse(responseCode = "400", description = "Malformed JSON, a missing or oversized field", content = @Content(mediaType = "application/json", schema = @Schema(implementation = ErrorResponse.class)))
+    @APIResponse(responseCode = "401", description = "Bad credentials (same answer for unknown users)", content = @Content(mediaType = "application/json", schema = @Schema(implementation = ErrorResponse.class)))
+    @APIResponse(responseCode = "403", description = "Cookie mode from a foreign origin", content = @Content(mediaType = "application/json", schema = @Schema(implementation = ErrorResponse.class)))
+    @APIResponse(responseCode = "429", description = "Too many failures; see Retry-After", content = @Content(mediaType = "application/json", schema = @Schema(implementation = ErrorResponse.class)))
+    @APIResponse(responseCode = "503", description = "PostgreSQL or Redis unreachable; nothing was changed", content = @Content(mediaType = "application/json", schema = @Schema(implementation = ErrorResponse.class)))
     @POST
     @Path("/login")
     @Consumes(MediaType.APPLICATION_JSON)
@@ -91,6 +116,14 @@ public class AuthResource {
         return tokens.forSession(user, refresh, transport);
     }
 
+    @Operation(summary = "Rotate a refresh token", description = "From the body's refresh_token, or else the lk_refresh cookie; answers in the same mode.")
+    @SecurityRequirement(name = OpenApiDefinition.REFRESH_COOKIE)
+    @RequestBody(required = false, content = @Content(mediaType = "application/json", schema = @Schema(implementation = RefreshRequest.class)))
+    @APIResponse(responseCode = "200", description = "Token response (a new refresh token)", content = @Content(mediaType = "application/json", schema = @Schema(implementation = Responses.TokenResponse.class)))
+    @APIResponse(responseCode = "400", description = "Malformed JSON, a missing or oversized field", content = @Content(mediaType = "application/json", schema = @Schema(implementation = ErrorResponse.class)))
+    @APIResponse(responseCode = "401", description = "Unknown, expired, revoked or reused refresh token", content = @Content(mediaType = "application/json", schema = @Schema(implementation = ErrorResponse.class)))
+    @APIResponse(responseCode = "403", description = "Cookie mode from a foreign origin", content = @Content(mediaType = "application/json", schema = @Schema(implementation = ErrorResponse.class)))
+    @APIResponse(responseCode = "503", description = "PostgreSQL or Redis unreachable; nothing was changed", content = @Content(mediaType = "application/json", schema = @Schema(implementation = ErrorResponse.class)))
     /**
      * Rotates the refresh token of the body, or else of the {@code lk_refresh} cookie, and answers
      * in the same mode. In cookie mode a refused token also clears the cookie.
@@ -111,6 +144,13 @@ public class AuthResource {
         return tokens.forSession(rotation.user(), rotation.token(), presented.transport());
     }
 
+    @Operation(summary = "Sign out of one session", description = "Revokes the family of the body's (or cookie's) refresh token and its access tokens; idempotent; a bearer token, if sent, is denied too.")
+    @SecurityRequirement(name = OpenApiDefinition.REFRESH_COOKIE)
+    @RequestBody(required = false, content = @Content(mediaType = "application/json", schema = @Schema(implementation = RefreshRequest.class)))
+    @APIResponse(responseCode = "204", description = "Signed out (also for unknown tokens)")
+    @APIResponse(responseCode = "400", description = "Malformed JSON, a missing or oversized field", content = @Content(mediaType = "application/json", schema = @Schema(implementation = ErrorResponse.class)))
+    @APIResponse(responseCode = "403", description = "Cookie mode from a foreign origin", content = @Content(mediaType = "application/json", schema = @Schema(implementation = ErrorResponse.class)))
+    @APIResponse(responseCode = "503", description = "PostgreSQL or Redis unreachable; nothing was changed", content = @Content(mediaType = "application/json", schema = @Schema(implementation = ErrorResponse.class)))
     /** Revokes the family of the body's (or the cookie's) refresh token; always clears the cookie. */
     @POST
     @Path("/logout")
@@ -130,6 +170,11 @@ public class AuthResource {
         return response.build();
     }
 
+    @Operation(summary = "Sign out everywhere", description = "Revokes every session of the user and every access token issued before now.")
+    @SecurityRequirement(name = OpenApiDefinition.BEARER)
+    @APIResponse(responseCode = "204", description = "Every session ended")
+    @APIResponse(responseCode = "401", description = "Missing, invalid, expired or revoked access token", content = @Content(mediaType = "application/json", schema = @Schema(implementation = ErrorResponse.class)))
+    @APIResponse(responseCode = "503", description = "PostgreSQL or Redis unreachable; nothing was changed", content = @Content(mediaType = "application/json", schema = @Schema(implementation = ErrorResponse.class)))
     @POST
     @Path("/logout-all")
     @BearerAuth
@@ -144,6 +189,11 @@ public class AuthResource {
         return response.build();
     }
 
+    @Operation(summary = "Who am I")
+    @SecurityRequirement(name = OpenApiDefinition.BEARER)
+    @APIResponse(responseCode = "200", description = "The caller", content = @Content(mediaType = "application/json", schema = @Schema(implementation = MeResponse.class)))
+    @APIResponse(responseCode = "401", description = "Missing, invalid, expired or revoked access token", content = @Content(mediaType = "application/json", schema = @Schema(implementation = ErrorResponse.class)))
+    @APIResponse(responseCode = "503", description = "PostgreSQL or Redis unreachable; nothing was changed", content = @Content(mediaType = "application/json", schema = @Schema(implementation = ErrorResponse.class)))
     @GET
     @Path("/me")
     @BearerAuth
@@ -153,6 +203,13 @@ public class AuthResource {
         return new MeResponse(claims.subject(), claims.username(), claims.groups(), claims.sid());
     }
 
+    @Operation(summary = "Change the password", description = "Revokes every other session of the user; the caller's stays.")
+    @SecurityRequirement(name = OpenApiDefinition.BEARER)
+    @RequestBody(required = true, content = @Content(mediaType = "application/json", schema = @Schema(implementation = PasswordChangeRequest.class)))
+    @APIResponse(responseCode = "204", description = "Changed")
+    @APIResponse(responseCode = "400", description = "Bad input, weak or common new password", content = @Content(mediaType = "application/json", schema = @Schema(implementation = ErrorResponse.class)))
+    @APIResponse(responseCode = "401", description = "Bad access token, or wrong current password (invalid_grant)", content = @Content(mediaType = "application/json", schema = @Schema(implementation = ErrorResponse.class)))
+    @APIResponse(responseCode = "503", description = "PostgreSQL or Redis unreachable; nothing was changed", content = @Content(mediaType = "application/json", schema = @Schema(implementation = ErrorResponse.class)))
     @POST
     @Path("/password")
     @BearerAuth

@@ -12,6 +12,10 @@ import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+
 import dev.latchkey.config.LatchkeyConfig;
 import dev.latchkey.oauth.ClientRegistry;
 import io.smallrye.common.annotation.NonBlocking;
@@ -22,6 +26,7 @@ import io.smallrye.common.annotation.NonBlocking;
  */
 @Path("/.well-known")
 @Produces(MediaType.APPLICATION_JSON)
+@Tag(name = "discovery")
 public class DiscoveryResource {
 
     private final Map<String, Object> metadata;
@@ -50,6 +55,8 @@ public class DiscoveryResource {
         this.metadata = Collections.unmodifiableMap(m);
     }
 
+    @Operation(summary = "OpenID Connect discovery document")
+    @APIResponse(responseCode = "200", description = "Metadata")
     @GET
     @Path("/openid-configuration")
     @NonBlocking
@@ -57,6 +64,8 @@ public class DiscoveryResource {
         return Response.ok(metadata).header(HttpHeaders.CACHE_CONTROL, "public, max-age=300").build();
     }
 
+    @Operation(summary = "OAuth 2.0 authorization server metadata (RFC 8414)")
+    @APIResponse(responseCode = "200", description = "Metadata")
     /** RFC 8414: the same metadata for OAuth 2.0 clients. */
     @GET
     @Path("/oauth-authorization-server")

@@ -13,6 +13,13 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.MultivaluedMap;
 import jakarta.ws.rs.core.Response;
 
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+
 import dev.latchkey.api.Responses.TokenResponse;
 import dev.latchkey.api.TokenResponses.Transport;
 import dev.latchkey.oauth.OAuth2Service;
@@ -29,6 +36,7 @@ import io.vertx.core.http.HttpServerRequest;
 @Path("/oauth2")
 @Produces(MediaType.APPLICATION_JSON)
 @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
+@Tag(name = "oauth2")
 public class OAuth2Resource {
 
     private final OAuth2Service oauth;
@@ -39,6 +47,13 @@ public class OAuth2Resource {
         this.tokens = tokens;
     }
 
+    @Operation(summary = "OAuth 2.0 token endpoint (RFC 6749)", description = "grant_type=password or refresh_token with client_id (public client); grant_type=client_credentials with HTTP Basic.")
+    @SecurityRequirement(name = OpenApiDefinition.CLIENT)
+    @APIResponse(responseCode = "200", description = "Token response", content = @Content(mediaType = "application/json", schema = @Schema(implementation = Responses.TokenResponse.class)))
+    @APIResponse(responseCode = "400", description = "invalid_request, invalid_grant, unauthorized_client, unsupported_grant_type, invalid_scope", content = @Content(mediaType = "application/json", schema = @Schema(implementation = ErrorResponse.class)))
+    @APIResponse(responseCode = "401", description = "invalid_client (WWW-Authenticate: Basic)", content = @Content(mediaType = "application/json", schema = @Schema(implementation = ErrorResponse.class)))
+    @APIResponse(responseCode = "429", description = "Too many failures; see Retry-After", content = @Content(mediaType = "application/json", schema = @Schema(implementation = ErrorResponse.class)))
+    @APIResponse(responseCode = "503", description = "PostgreSQL or Redis unreachable; nothing was changed", content = @Content(mediaType = "application/json", schema = @Schema(implementation = ErrorResponse.class)))
     @POST
     @Path("/token")
     public Response token(MultivaluedMap<String, String> form, @HeaderParam(HttpHeaders.AUTHORIZATION) String authorization,
@@ -80,6 +95,12 @@ public class OAuth2Resource {
         }
     }
 
+    @Operation(summary = "Token revocation (RFC 7009)", description = "A refresh token revokes its family; an access token is denied until it expires. Always 200 for an authenticated client.")
+    @SecurityRequirement(name = OpenApiDefinition.CLIENT)
+    @APIResponse(responseCode = "200", description = "Revoked, or nothing to revoke")
+    @APIResponse(responseCode = "400", description = "No token", content = @Content(mediaType = "application/json", schema = @Schema(implementation = ErrorResponse.class)))
+    @APIResponse(responseCode = "401", description = "invalid_client", content = @Content(mediaType = "application/json", schema = @Schema(implementation = ErrorResponse.class)))
+    @APIResponse(responseCode = "503", description = "PostgreSQL or Redis unreachable; nothing was changed", content = @Content(mediaType = "application/json", schema = @Schema(implementation = ErrorResponse.class)))
     @POST
     @Path("/revoke")
     public Response revoke(MultivaluedMap<String, String> form, @HeaderParam(HttpHeaders.AUTHORIZATION) String authorization,
@@ -90,6 +111,12 @@ public class OAuth2Resource {
         return Response.ok().header(HttpHeaders.CACHE_CONTROL, "no-store").build();
     }
 
+    @Operation(summary = "Token introspection (RFC 7662)", description = "Revocation-aware; confidential clients only.")
+    @SecurityRequirement(name = OpenApiDefinition.CLIENT)
+    @APIResponse(responseCode = "200", description = "{active: false} or the token's claims")
+    @APIResponse(responseCode = "400", description = "No token", content = @Content(mediaType = "application/json", schema = @Schema(implementation = ErrorResponse.class)))
+    @APIResponse(responseCode = "401", description = "invalid_client", content = @Content(mediaType = "application/json", schema = @Schema(implementation = ErrorResponse.class)))
+    @APIResponse(responseCode = "503", description = "PostgreSQL or Redis unreachable; nothing was changed", content = @Content(mediaType = "application/json", schema = @Schema(implementation = ErrorResponse.class)))
     @POST
     @Path("/introspect")
     public Response introspect(MultivaluedMap<String, String> form,

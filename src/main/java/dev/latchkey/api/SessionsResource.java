@@ -13,6 +13,13 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+
 import dev.latchkey.api.Responses.SessionResponse;
 import dev.latchkey.session.RefreshFamily;
 import dev.latchkey.session.SessionService;
@@ -22,6 +29,7 @@ import dev.latchkey.token.AccessTokenClaims;
 @Path("/auth/sessions")
 @Produces(MediaType.APPLICATION_JSON)
 @BearerAuth
+@Tag(name = "sessions")
 public class SessionsResource {
 
     private final SessionService sessions;
@@ -32,6 +40,11 @@ public class SessionsResource {
         this.current = current;
     }
 
+    @Operation(summary = "The caller's active sessions")
+    @SecurityRequirement(name = OpenApiDefinition.BEARER)
+    @APIResponse(responseCode = "200", description = "Active sessions, most recently used first", content = @Content(mediaType = "application/json", schema = @Schema(implementation = SessionResponse.class, type = org.eclipse.microprofile.openapi.annotations.enums.SchemaType.ARRAY)))
+    @APIResponse(responseCode = "401", description = "Missing, invalid, expired or revoked access token", content = @Content(mediaType = "application/json", schema = @Schema(implementation = ErrorResponse.class)))
+    @APIResponse(responseCode = "503", description = "PostgreSQL or Redis unreachable; nothing was changed", content = @Content(mediaType = "application/json", schema = @Schema(implementation = ErrorResponse.class)))
     @GET
     public List<SessionResponse> list() {
         AccessTokenClaims claims = current.claims();
@@ -40,6 +53,12 @@ public class SessionsResource {
                 .toList();
     }
 
+    @Operation(summary = "End one of the caller's sessions")
+    @SecurityRequirement(name = OpenApiDefinition.BEARER)
+    @APIResponse(responseCode = "204", description = "Ended")
+    @APIResponse(responseCode = "401", description = "Missing, invalid, expired or revoked access token", content = @Content(mediaType = "application/json", schema = @Schema(implementation = ErrorResponse.class)))
+    @APIResponse(responseCode = "404", description = "Not one of the caller's sessions", content = @Content(mediaType = "application/json", schema = @Schema(implementation = ErrorResponse.class)))
+    @APIResponse(responseCode = "503", description = "PostgreSQL or Redis unreachable; nothing was changed", content = @Content(mediaType = "application/json", schema = @Schema(implementation = ErrorResponse.class)))
     @DELETE
     @Path("/{id}")
     public Response revoke(@PathParam("id") String id, io.vertx.core.http.HttpServerRequest http) {

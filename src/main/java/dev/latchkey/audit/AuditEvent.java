@@ -10,7 +10,6 @@ import jakarta.persistence.Id;
 import jakarta.persistence.Table;
 
 import io.quarkus.hibernate.orm.panache.PanacheEntityBase;
-import io.quarkus.panache.common.Page;
 import io.quarkus.panache.common.Sort;
 
 /** One thing that happened to an account: who, which session, from where, when, and how it ended. */
@@ -42,8 +41,8 @@ public class AuditEvent extends PanacheEntityBase {
     @Column(name = "occurred_at", nullable = false)
     public Instant occurredAt;
 
-    /** A page of the user's events, newest first. */
-    public static List<AuditEvent> pageOf(UUID userId, int page, int size) {
-        return find("userId", Sort.descending("occurredAt", "id"), userId).page(Page.of(page, size)).list();
+    /** Up to {@code limit} of the user's events from {@code offset} on, newest first. */
+    public static List<AuditEvent> slice(UUID userId, int offset, int limit) {
+        return find("userId", Sort.descending("occurredAt", "id"), userId).range(offset, offset + limit - 1).list();
     }
 }

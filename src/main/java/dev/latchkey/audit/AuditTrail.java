@@ -44,9 +44,9 @@ public class AuditTrail {
         QuarkusTransaction.requiringNew().run(() -> record(type, success, userId, sid, client));
     }
 
-    /** A page of the user's own events, newest first. */
-    public List<AuditEvent> page(UUID userId, int page, int size) {
-        return AuditEvent.pageOf(userId, page, size);
+    /** Page {@code page} (from 0) of the user's own events, newest first, with one extra event if there are more. */
+    public List<AuditEvent> pageWithLookahead(UUID userId, int page, int size) {
+        return AuditEvent.slice(userId, page * size, size + 1);
     }
 
     /** Deletes events older than {@code cutoff}, in bounded batches; returns how many went. */

@@ -12,6 +12,9 @@ import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import org.jose4j.jwk.JsonWebKey;
 import org.jose4j.jwk.RsaJsonWebKey;
 
@@ -23,6 +26,7 @@ import io.smallrye.common.annotation.NonBlocking;
  * which is shorter than the overlap a key rotation leaves.
  */
 @Path("/.well-known/jwks.json")
+@Tag(name = "discovery")
 public class JwksResource {
 
     static final String CACHE_CONTROL = "public, max-age=300";
@@ -44,6 +48,8 @@ public class JwksResource {
 
     @GET
     @NonBlocking
+    @Operation(summary = "The JSON Web Key Set", description = "Every public key that may still verify a live token.")
+    @APIResponse(responseCode = "200", description = "JWK Set (kty, n, e, kid, alg, use)")
     @Produces(MediaType.APPLICATION_JSON)
     public Response jwks() {
         return Response.ok(jwks).header(HttpHeaders.CACHE_CONTROL, CACHE_CONTROL).build();
