@@ -101,8 +101,13 @@ final class Expect {
 
     /** No token in the body and no refresh cookie carrying a value. */
     static void noTokenHandedOut(Answer answer) {
-        String body = answer.body() == null ? "" : answer.body();
-        assertFalse(body.contains("access_token") || body.contains("refresh_token"),
+        JsonNode body;
+        try {
+            body = JSON.readTree(answer.body() == null ? "" : answer.body());
+        } catch (Exception e) {
+            body = null;
+        }
+        assertFalse(body != null && (body.has("access_token") || body.has("refresh_token") || body.has("session_id")),
                 "no token in a refusal; got " + answer.describe());
         for (String cookie : answer.headers("Set-Cookie")) {
             assertTrue(cookie.startsWith("lk_refresh=;"),
