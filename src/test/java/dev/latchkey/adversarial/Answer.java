@@ -18,8 +18,9 @@ interface Answer {
     /** One line for assertion messages: status, the headers that matter, and the start of the body. */
     default String describe() {
         String body = body() == null ? "" : body();
-        return "HTTP " + status() + " WWW-Authenticate=" + header("WWW-Authenticate") + " Cache-Control="
-                + header("Cache-Control") + " Retry-After=" + header("Retry-After") + " Set-Cookie=" + headers("Set-Cookie")
+        return "HTTP " + status() + " Content-Type=" + header("Content-Type") + " Content-Length=" + header("Content-Length")
+                + " WWW-Authenticate=" + header("WWW-Authenticate") + " Cache-Control=" + header("Cache-Control")
+                + " Retry-After=" + header("Retry-After") + " Set-Cookie=" + headers("Set-Cookie")
                 + " body=" + (body.length() > 300 ? body.substring(0, 300) + "..." : body);
     }
 

@@ -37,7 +37,9 @@ final class RawHttp {
         ByteArrayOutputStream head = new ByteArrayOutputStream();
         StringBuilder text = new StringBuilder();
         text.append(method).append(' ').append(path).append(" HTTP/1.1\r\n");
-        text.append("Host: localhost:").append(RestAssured.port).append("\r\n");
+        if (headers.stream().noneMatch(header -> header[0].equalsIgnoreCase("Host"))) {
+            text.append("Host: localhost:").append(RestAssured.port).append("\r\n");
+        }
         text.append("Connection: close\r\n");
         for (String[] header : headers) {
             text.append(header[0]).append(": ").append(header[1]).append("\r\n");
