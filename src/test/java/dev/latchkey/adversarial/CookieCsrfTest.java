@@ -109,8 +109,12 @@ class CookieCsrfTest {
     }
 
     private static void noCors(Response response) {
-        assertNull(response.header("Access-Control-Allow-Origin"), "no CORS for a foreign origin");
-        assertNull(response.header("Access-Control-Allow-Credentials"), "no credentialed CORS for a foreign origin");
+        String seen = "HTTP " + response.statusCode() + " Access-Control-Allow-Origin="
+                + response.header("Access-Control-Allow-Origin")
+                + " Access-Control-Allow-Credentials=" + response.header("Access-Control-Allow-Credentials");
+        assertNull(response.header("Access-Control-Allow-Origin"), "no CORS for a foreign origin; got " + seen);
+        assertNull(response.header("Access-Control-Allow-Credentials"),
+                "no credentialed CORS for a foreign origin; got " + seen);
     }
 
     @ParameterizedTest(name = "ASVS 5.0 V3.5.1: a cookie-mode login from a foreign origin ({0}) is 403 access_denied and writes no session")
@@ -121,6 +125,19 @@ class CookieCsrfTest {
         Expect.accessDenied(login);
         noCors(login);
         assertEquals(0, families(bystander()), "no session was started");
+    }
+
+    @Test
+    @DisplayName("ASVS 5.0 V3.5.1: an Origin matching a forged Host header (as with DNS rebinding) is not our origin: 403, no session")
+    void originMatchingAForgedHostHeaderIsRefused() throws Exception {
+        TestUser user = bystander();
+        byte[] body = Expect.JSON.writeValueAsBytes(
+                Map.of("username", user.username(), "password", user.password(), "refresh_transport", "cookie"));
+        Answer answer = RawHttp.send(null, "POST", "/auth/login", List.of(new String[] { "Host", "evil.example" },
+                new String[] { "Origin", "http://evil.example" }, new String[] { "Content-Type", "application/json" }), body,
+                false);
+        Expect.accessDenied(answer);
+        assertEquals(0, families(user), "no session was started");
     }
 
     @ParameterizedTest(name = "ASVS 5.0 V3.5.1: a cookie-mode logout from a foreign origin ({0}) is 403 and the session lives")
