@@ -36,8 +36,8 @@ import io.restassured.http.ContentType;
 class TimingTest {
 
     /** Login: both paths cost one argon2id verification (~75 ms), so fewer samples are enough. */
-    static final int LOGIN_WARMUP_PAIRS = 6;
-    static final int LOGIN_PAIRS = 50;
+    static final int LOGIN_WARMUP_PAIRS = 8;
+    static final int LOGIN_PAIRS = 80;
     /** Refresh: both paths cost one database query (a few ms), so the medians need many samples. */
     static final int REFRESH_WARMUP_PAIRS = 60;
     static final int REFRESH_PAIRS = 300;
