@@ -19,7 +19,7 @@ import io.restassured.response.Response;
 /** An SPA on another origin, configured in {@code latchkey.allowed-origins}; cookies without Secure (plain http). */
 @QuarkusTest
 @TestProfile(AllowedOriginsTest.Spa.class)
-class AllowedOriginsTest {
+public class AllowedOriginsTest {
 
     static final String SPA = "http://localhost:5173";
 

@@ -24,7 +24,7 @@ import io.restassured.response.Response;
 /** Throttling with small limits: 3 failures per username+address, 8 per address, 4 registrations. */
 @QuarkusTest
 @TestProfile(ThrottlingTest.SmallLimits.class)
-class ThrottlingTest {
+public class ThrottlingTest {
 
     public static class SmallLimits implements QuarkusTestProfile {
         @Override

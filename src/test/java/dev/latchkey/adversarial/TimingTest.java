@@ -1,0 +1,134 @@
+package dev.latchkey.adversarial;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.function.IntFunction;
+
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+import dev.latchkey.session.OpaqueTokens;
+import dev.latchkey.testsupport.TestUsers;
+import dev.latchkey.testsupport.TestUsers.Session;
+import dev.latchkey.testsupport.TestUsers.TestUser;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.RestAssured;
+import io.restassured.http.ContentType;
+
+/**
+ * Timing oracles (ASVS 5.0 V6.3.8, API.md "Failures take the same time whether or not the user
+ * exists", RFC 9700 §4.14): the two paths of each pair are sampled interleaved (alternating which
+ * goes first) after a warm-up, through one keep-alive HTTP client, and their medians must be within
+ * 10 % of each other. Medians, not means, so that a stall of the shared 2-core machine in one sample
+ * does not decide the outcome.
+ */
+@QuarkusTest
+class TimingTest {
+
+    /** Login: both paths cost one argon2id verification (~75 ms), so fewer samples are enough. */
+    static final int LOGIN_WARMUP_PAIRS = 8;
+    static final int LOGIN_PAIRS = 80;
+    /** Refresh: both paths cost one database query (a few ms), so the medians need many samples. */
+    static final int REFRESH_WARMUP_PAIRS = 60;
+    static final int REFRESH_PAIRS = 300;
+    /** The per-user failure limit is 5 in the test profile: each user takes at most 4 wrong passwords. */
+    static final int FAILURES_PER_USER = 4;
+
+    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(10)).build();
+
+    /** Nanoseconds one POST took, after checking it got the expected status (so both paths are what we think). */
+    private long timedPost(String path, Object body, int expectedStatus) {
+        try {
+            HttpRequest request = HttpRequest.newBuilder(URI.create("http://localhost:" + RestAssured.port + path))
+                    .header("Content-Type", "application/json")
+                    .POST(HttpRequest.BodyPublishers.ofByteArray(Expect.JSON.writeValueAsBytes(body)))
+                    .timeout(Duration.ofSeconds(60)).build();
+            long start = System.nanoTime();
+            HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
+            long elapsed = System.nanoTime() - start;
+            assertEquals(expectedStatus, response.statusCode(), path + " answered " + response.body());
+            return elapsed;
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Runs warm-up pairs, then measured pairs, alternating the order; returns {medianA, medianB} in ms. */
+    private static double[] interleaved(int warmup, int pairs, IntFunction<Long> a, IntFunction<Long> b) {
+        for (int i = 0; i < warmup; i++) {
+            a.apply(i);
+            b.apply(i);
+        }
+        long[] timesA = new long[pairs];
+        long[] timesB = new long[pairs];
+        for (int i = 0; i < pairs; i++) {
+            if (i % 2 == 0) {
+                timesA[i] = a.apply(warmup + i);
+                timesB[i] = b.apply(warmup + i);
+            } else {
+                timesB[i] = b.apply(warmup + i);
+                timesA[i] = a.apply(warmup + i);
+            }
+        }
+        return new double[] { median(timesA) / 1e6, median(timesB) / 1e6 };
+    }
+
+    private static double median(long[] values) {
+        long[] sorted = values.clone();
+        Arrays.sort(sorted);
+        int n = sorted.length;
+        return n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2.0;
+    }
+
+    private static void withinTenPercent(String what, String nameA, double a, String nameB, double b) {
+        double gap = Math.abs(a - b) / Math.min(a, b);
+        String report = String.format("%s: median %s %.2f ms, median %s %.2f ms, gap %.1f %%", what, nameA, a, nameB, b,
+                gap * 100);
+        System.out.println("[timing] " + report);
+        assertTrue(gap <= 0.10, report + " (allowed: 10 %)");
+    }
+
+    @Test
+    @DisplayName("ASVS 5.0 V6.3.8 / API.md: a login for an unknown user and with a wrong password take the same time (medians within 10 %)")
+    void unknownUserAndWrongPasswordTakeTheSameTime() {
+        int attempts = LOGIN_WARMUP_PAIRS + LOGIN_PAIRS;
+        List<TestUser> users = new ArrayList<>();
+        for (int i = 0; i < (attempts + FAILURES_PER_USER - 1) / FAILURES_PER_USER; i++) {
+            users.add(TestUsers.register());
+        }
+        double[] medians = interleaved(LOGIN_WARMUP_PAIRS, LOGIN_PAIRS,
+                i -> timedPost("/auth/login", Map.of("username", TestUsers.uniqueName("nobody"), "password",
+                        "wrong password " + i), 401),
+                i -> timedPost("/auth/login", Map.of("username", users.get(i / FAILURES_PER_USER).username(), "password",
+                        "wrong password " + i), 401));
+        withinTenPercent("login", "unknown user", medians[0], "wrong password", medians[1]);
+    }
+
+    @Test
+    @DisplayName("RFC 9700 §4.14 / ASVS 5.0 V6.3.8: refreshing with an unknown and with a revoked refresh token take the same time (medians within 10 %)")
+    void unknownAndRevokedRefreshTokensTakeTheSameTime() {
+        TestUser user = TestUsers.register();
+        List<String> revoked = new ArrayList<>();
+        for (int i = 0; i < 8; i++) {
+            Session session = TestUsers.login(user);
+            io.restassured.RestAssured.given().contentType(ContentType.JSON)
+                    .body(Map.of("refresh_token", session.refreshToken())).post("/auth/logout").then().statusCode(204);
+            revoked.add(session.refreshToken());
+        }
+        double[] medians = interleaved(REFRESH_WARMUP_PAIRS, REFRESH_PAIRS,
+                i -> timedPost("/auth/refresh", Map.of("refresh_token", OpaqueTokens.generate()), 401),
+                i -> timedPost("/auth/refresh", Map.of("refresh_token", revoked.get(i % revoked.size())), 401));
+        withinTenPercent("refresh", "unknown token", medians[0], "revoked token", medians[1]);
+    }
+}
