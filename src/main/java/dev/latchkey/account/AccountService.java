@@ -100,7 +100,7 @@ public class AccountService {
         String address = client.ip();
         String canonical = Usernames.canonicalOrNull(username);
         try {
-            throttle.checkLogin(canonical, address);
+            throttle.beginLogin(canonical, address);
         } catch (LatchkeyException e) {
             if (e.code() == ErrorCode.SLOW_DOWN) {
                 metrics.login("throttled");
@@ -119,7 +119,7 @@ public class AccountService {
         if (!metrics.timePasswordHash(() -> hasher.verify(password, user.passwordHash)) || user.disabled) {
             fail(canonical, user.id, client);
         }
-        throttle.recordSuccess(canonical, address);
+        throttle.loginSucceeded(canonical, address);
         metrics.login("success");
         if (hasher.needsRehash(user.passwordHash)) {
             String upgraded = hasher.hash(password);
@@ -138,9 +138,13 @@ public class AccountService {
             throw LatchkeyException.invalidRequest("current_password is required");
         }
         User user = User.<User> findByIdOptional(userId).orElseThrow(LatchkeyException::invalidToken);
-        if (!hasher.verify(currentPassword, user.passwordHash)) {
+        // a stolen access token must not buy unlimited guesses at the password (NIST SP 800-63B §5.2.2)
+        String throttleKey = "password-change:" + userId;
+        throttle.beginLogin(throttleKey, client.ip());
+        if (!metrics.timePasswordHash(() -> hasher.verify(currentPassword, user.passwordHash))) {
             throw LatchkeyException.invalidGrant();
         }
+        throttle.loginSucceeded(throttleKey, client.ip());
         policy.check(newPassword, user.username);
         String hash = hasher.hash(newPassword);
         QuarkusTransaction.requiringNew().run(() -> {
@@ -154,8 +158,7 @@ public class AccountService {
 
     /** A failed login: counted for throttling, metrics and (for known users) the audit trail; then 401. */
     private void fail(String canonical, UUID userId, ClientInfo client) {
-        throttle.recordFailure(canonical, client.ip());
-        metrics.login("failure");
+        metrics.login("failure"); // the attempt is already counted by the throttle
         // unknown users are recorded too (without a user): same work, same time, and operators see them
         audit.recordAlone(AuditType.LOGIN, false, userId, null, client);
         throw LatchkeyException.invalidGrant();

@@ -5,7 +5,6 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.Base64;
-import java.util.Map;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -16,6 +15,7 @@ import dev.latchkey.config.LatchkeyConfig;
 import io.quarkus.redis.datasource.RedisDataSource;
 import io.quarkus.redis.datasource.keys.KeyCommands;
 import io.quarkus.redis.datasource.value.ValueCommands;
+import io.vertx.mutiny.redis.client.Response;
 
 /**
  * Throttling shared by every instance, in Redis. Counters live for one window from their first
@@ -25,14 +25,25 @@ import io.quarkus.redis.datasource.value.ValueCommands;
  * <li>{@code lk:throttle:login-addr:<address>}: failed logins from one address, any username (spraying);</li>
  * <li>{@code lk:throttle:register:<address>}: registrations from one address.</li>
  * </ul>
- * Past a limit the caller gets 429 {@code slow_down} with {@code Retry-After} before any password
- * is checked. Usernames are stored hashed. If Redis cannot answer, requests fail with 503.
+ * Attempts are counted before the password is checked (successes are taken back), so past a
+ * limit the caller gets 429 {@code slow_down} with {@code Retry-After} without any password check. Usernames are stored hashed.
+ * If Redis cannot answer, requests fail with 503.
  */
 @ApplicationScoped
 public class LoginThrottle {
 
     private static final Logger LOG = Logger.getLogger(LoginThrottle.class);
 
+    /** INCR both counters (starting their window on the first hit); answer both counts and TTLs. */
+    private static final String COUNT_ATTEMPT = """
+            local u = redis.call('INCR', KEYS[1])
+            if u == 1 then redis.call('EXPIRE', KEYS[1], ARGV[1]) end
+            local a = redis.call('INCR', KEYS[2])
+            if a == 1 then redis.call('EXPIRE', KEYS[2], ARGV[1]) end
+            return {u, a, redis.call('TTL', KEYS[1]), redis.call('TTL', KEYS[2])}
+            """;
+
+    private final RedisDataSource redis;
     private final ValueCommands<String, Long> counters;
     private final KeyCommands<String> keys;
     private final Duration window;
@@ -41,6 +52,7 @@ public class LoginThrottle {
     private final int maxRegistrations;
 
     public LoginThrottle(RedisDataSource redis, LatchkeyConfig config) {
+        this.redis = redis;
         this.counters = redis.value(Long.class);
         this.keys = redis.key();
         this.window = config.loginWindow();
@@ -49,31 +61,34 @@ public class LoginThrottle {
         this.maxRegistrations = config.registrationMaxPerAddress();
     }
 
-    /** 429 if this username from this address, or this address alone, failed too often lately. */
-    public void checkLogin(String canonicalUsername, String address) {
+    /**
+     * Counts a login attempt for this username and address before anything else happens, and
+     * answers 429 if that makes either counter pass its limit. Counting first, in one atomic Redis
+     * script, means a burst of parallel guesses cannot slip past the limit between a check and an
+     * increment. A successful attempt is taken back by {@link #loginSucceeded}.
+     */
+    public void beginLogin(String canonicalUsername, String address) {
         String userKey = userKey(canonicalUsername, address);
         String addressKey = addressKey(address);
-        Map<String, Long> found = call(() -> counters.mget(userKey, addressKey));
-        if (exceeds(found.get(userKey), maxFailures)) {
-            throw slowDown(userKey);
+        Response counts = call(() -> redis.execute("EVAL", COUNT_ATTEMPT, "2", userKey, addressKey,
+                Long.toString(window.toSeconds())));
+        long perUser = counts.get(0).toLong();
+        long perAddress = counts.get(1).toLong();
+        if (perUser > maxFailures) {
+            throw slowDown(counts.get(2).toLong());
         }
-        if (exceeds(found.get(addressKey), maxFailuresPerAddress)) {
-            throw slowDown(addressKey);
+        if (perAddress > maxFailuresPerAddress) {
+            throw slowDown(counts.get(3).toLong());
         }
     }
 
-    /** Counts a failed login (unknown users too, so throttling reveals nothing). */
-    public void recordFailure(String canonicalUsername, String address) {
+    /** A successful login clears the username's counter and takes its attempt off the address's. */
+    public void loginSucceeded(String canonicalUsername, String address) {
         call(() -> {
-            increment(userKey(canonicalUsername, address));
-            increment(addressKey(address));
+            keys.del(userKey(canonicalUsername, address));
+            counters.decr(addressKey(address));
             return null;
         });
-    }
-
-    /** A successful login clears the username's counter for this address. */
-    public void recordSuccess(String canonicalUsername, String address) {
-        call(() -> keys.del(userKey(canonicalUsername, address)));
     }
 
     /** Counts a registration attempt from this address; 429 past the limit. */
@@ -81,7 +96,7 @@ public class LoginThrottle {
         String key = "lk:throttle:register:" + safeAddress(address);
         long count = call(() -> increment(key));
         if (count > maxRegistrations) {
-            throw slowDown(key);
+            throw slowDown(call(() -> keys.ttl(key)));
         }
     }
 
@@ -93,14 +108,9 @@ public class LoginThrottle {
         return count;
     }
 
-    private static boolean exceeds(Long count, int limit) {
-        return count != null && count >= limit;
-    }
-
-    private LatchkeyException slowDown(String key) {
-        long ttl = call(() -> keys.ttl(key));
-        LOG.debugf("throttled: %s", key.substring(0, key.indexOf(':', "lk:throttle:".length())));
-        return LatchkeyException.slowDown(Duration.ofSeconds(ttl > 0 ? ttl : window.toSeconds()));
+    private LatchkeyException slowDown(long ttlSeconds) {
+        LOG.debug("throttled");
+        return LatchkeyException.slowDown(Duration.ofSeconds(ttlSeconds > 0 ? ttlSeconds : window.toSeconds()));
     }
 
     private static String userKey(String canonicalUsername, String address) {

@@ -255,8 +255,7 @@ public class AuthResource {
 
     /** Cookie mode from a foreign origin is cross-site request forgery: 403 before anything happens. */
     private void checkOrigin(HttpServerRequest http) {
-        String ownOrigin = http.scheme() + "://" + http.authority();
-        if (!origins.mayUseCookies(http.getHeader("Origin"), ownOrigin)) {
+        if (!origins.mayUseCookies(http.getHeader("Origin"))) {
             throw new LatchkeyException(ErrorCode.ACCESS_DENIED, "this origin may not use cookie mode");
         }
     }

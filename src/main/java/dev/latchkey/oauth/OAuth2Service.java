@@ -67,18 +67,13 @@ public class OAuth2Service {
         Optional<BasicCredentials> basic = ClientRegistry.parseBasic(authorization);
         if (basic.isPresent()) {
             String key = "client:" + basic.get().id();
-            throttle.checkLogin(key, from.ip());
-            try {
-                Client client = clients.authenticate(basic.get());
-                if (clientIdParam != null && !clientIdParam.equals(client.id())) {
-                    throw ClientRegistry.invalidClient();
-                }
-                throttle.recordSuccess(key, from.ip());
-                return new Caller(client, false);
-            } catch (LatchkeyException e) {
-                throttle.recordFailure(key, from.ip());
-                throw e;
+            throttle.beginLogin(key, from.ip());
+            Client client = clients.authenticate(basic.get());
+            if (clientIdParam != null && !clientIdParam.equals(client.id())) {
+                throw ClientRegistry.invalidClient();
             }
+            throttle.loginSucceeded(key, from.ip());
+            return new Caller(client, false);
         }
         if (publicAllowed && clients.publicClientId().equals(clientIdParam)) {
             return new Caller(null, true);

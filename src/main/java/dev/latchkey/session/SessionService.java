@@ -34,7 +34,7 @@ import io.quarkus.narayana.jta.QuarkusTransaction;
 public class SessionService {
 
     /** How close to a rotation a duplicate of its parent counts as concurrent rather than reused. */
-    static final Duration RACE_WINDOW = Duration.ofSeconds(1);
+    static final Duration RACE_WINDOW = Duration.ofSeconds(2);
 
     private static final Logger LOG = Logger.getLogger(SessionService.class);
     private static final Logger AUDIT = Logger.getLogger("latchkey.audit");
@@ -119,20 +119,21 @@ public class SessionService {
     }
 
     private Rotation rotateLocked(String raw, byte[] hash, ClientInfo client) {
-        Optional<RefreshFamily> locked = RefreshFamily.findByTokenHashForUpdate(hash);
+        Instant now = clock.instant();
+        // unknown, revoked and expired all end here, after the same single read-only query
+        // (no timing oracle): the lock is taken only on a live family
+        Optional<RefreshFamily> locked = RefreshFamily.findLiveByTokenHashForUpdate(hash, now);
         if (locked.isEmpty()) {
-            return refused(Outcome.INVALID, null, "unknown refresh token");
+            // one more read, without a lock, on every refusal alike: only to name the reason
+            Optional<RefreshFamily> dead = RefreshFamily.findByTokenHash(hash);
+            if (dead.isEmpty()) {
+                return refused(Outcome.INVALID, null, "unknown refresh token");
+            }
+            return dead.get().revokedAt != null
+                    ? refused(Outcome.REVOKED, dead.get(), "family revoked (" + dead.get().revokeReason + ")")
+                    : refused(Outcome.EXPIRED, dead.get(), "family expired");
         }
         RefreshFamily family = locked.get();
-        Instant now = clock.instant();
-        // refuse dead families before touching anything else, so that a revoked token costs the
-        // same single query as an unknown one (no timing oracle)
-        if (family.revokedAt != null) {
-            return refused(Outcome.REVOKED, family, "family revoked (" + family.revokeReason + ")");
-        }
-        if (!family.isActive(now)) {
-            return refused(Outcome.EXPIRED, family, "family expired");
-        }
         RefreshToken token = RefreshToken.findByHash(hash).orElse(null);
         if (token == null || !OpaqueTokens.sameHash(token.tokenHash, hash)) {
             return refused(Outcome.INVALID, family, "refresh token vanished");
@@ -165,7 +166,7 @@ public class SessionService {
 
     /**
      * With the grace window off, requests that raced for the same rotation (the token was rotated
-     * under a second ago and its successor is still unused) get {@code invalid_grant} but do not
+     * under two seconds ago and its successor is still unused) get {@code invalid_grant} but do not
      * count as reuse: they were in flight together with the winner, not replayed after it. Nothing
      * is handed out, so a thief gains nothing from this either.
      */

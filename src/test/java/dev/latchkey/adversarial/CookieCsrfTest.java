@@ -64,13 +64,16 @@ class CookieCsrfTest {
         return sharedUser;
     }
 
+    /** The service's own origin: that of latchkey.issuer (never taken from the request's Host). */
     static String own() {
-        return "http://localhost:" + RestAssured.port;
+        return "http://localhost:" + ISSUER_PORT;
     }
+
+    static final int ISSUER_PORT = 8080;
 
     /** The origins a cross-site attacker might present; none is ours. */
     static String origin(String name) {
-        int port = RestAssured.port;
+        int port = ISSUER_PORT;
         return switch (name) {
             case "another port" -> "http://localhost:" + (port + 1);
             case "https instead of http" -> "https://localhost:" + port;
