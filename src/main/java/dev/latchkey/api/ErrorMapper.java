@@ -82,7 +82,9 @@ public class ErrorMapper {
             case 405 -> new LatchkeyException(ErrorCode.METHOD_NOT_ALLOWED, "method not allowed on this resource");
             case 406 -> new LatchkeyException(ErrorCode.NOT_ACCEPTABLE, "the requested media type is not available");
             case 413 -> new LatchkeyException(ErrorCode.PAYLOAD_TOO_LARGE, "the request body is too large");
+            case 414 -> new LatchkeyException(ErrorCode.INVALID_REQUEST, "the request line is too long").withStatus(414);
             case 415 -> new LatchkeyException(ErrorCode.UNSUPPORTED_MEDIA_TYPE, "unsupported content type");
+            case 431 -> new LatchkeyException(ErrorCode.INVALID_REQUEST, "the request headers are too large").withStatus(431);
             case 503 -> LatchkeyException.unavailable();
             default -> status >= 500
                     ? new LatchkeyException(ErrorCode.SERVER_ERROR, "an unexpected error occurred")

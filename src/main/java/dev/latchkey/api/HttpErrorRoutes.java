@@ -17,24 +17,65 @@ public class HttpErrorRoutes {
 
     /** The body limit of the contract; {@code quarkus.http.limits.max-body-size} enforces it for chunked bodies. */
     static final long MAX_BODY_BYTES = 16 * 1024;
+    static final int MAX_URI_CHARS = 4096;
+    static final int MAX_HEADER_BYTES = 16 * 1024;
 
     void register(@Observes Router router) {
         for (int status : new int[] { 400, 403, 404, 405, 413, 414, 415, 431, 500, 503 }) {
             router.errorHandler(status, ctx -> write(ctx, status));
         }
+        // a status-only failure raised below the REST layer (e.g. a chunked body passing the size
+        // limit while it is read) would otherwise get Quarkus' own bare answer: shape it first
+        router.route().order(Integer.MIN_VALUE).failureHandler(ctx -> {
+            int status = ctx.statusCode();
+            if (ctx.failure() == null && status >= 400 && status < 600 && !ctx.response().ended()) {
+                write(ctx, status);
+            } else {
+                ctx.next();
+            }
+        });
     }
 
-    /** Refuses a declared body over the limit before anything reads it. */
+    /**
+     * Refuses a declared body over the limit before anything reads it, and a body without a
+     * {@code Content-Type} (which browsers can send cross-site without a preflight).
+     */
     void limitBodies(@Observes Filters filters) {
         filters.register(ctx -> {
+            // the HTTP layer's own limits are set far above these (application.properties), so
+            // that ordinary oversized requests are refused here, in the error shape
+            if (ctx.request().uri().length() > MAX_URI_CHARS) {
+                ctx.response().putHeader("Connection", "close");
+                write(ctx, 414);
+                return;
+            }
+            if (headerBytes(ctx) > MAX_HEADER_BYTES) {
+                ctx.response().putHeader("Connection", "close");
+                write(ctx, 431);
+                return;
+            }
             String length = ctx.request().getHeader("Content-Length");
             if (length != null && declaredTooLarge(length)) {
                 ctx.response().putHeader("Connection", "close");
                 write(ctx, 413);
                 return;
             }
+            boolean hasBody = (length != null && !length.trim().equals("0"))
+                    || ctx.request().getHeader("Transfer-Encoding") != null;
+            if (hasBody && ctx.request().getHeader("Content-Type") == null) {
+                write(ctx, 415);
+                return;
+            }
             ctx.next();
         }, 1000);
+    }
+
+    private static int headerBytes(RoutingContext ctx) {
+        int total = 0;
+        for (var header : ctx.request().headers()) {
+            total += header.getKey().length() + header.getValue().length() + 4;
+        }
+        return total;
     }
 
     private static boolean declaredTooLarge(String length) {

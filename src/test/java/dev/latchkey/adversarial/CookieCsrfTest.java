@@ -23,7 +23,6 @@ import dev.latchkey.testsupport.TestUsers;
 import dev.latchkey.testsupport.TestUsers.TestUser;
 import io.agroal.api.AgroalDataSource;
 import io.quarkus.test.junit.QuarkusTest;
-import io.restassured.RestAssured;
 import io.restassured.http.ContentType;
 import io.restassured.response.Response;
 import io.restassured.specification.RequestSpecification;
