@@ -36,6 +36,7 @@ const cfg = {
   ops: (env.OPS || 'login refresh me logout').split(/[\s,]+/).filter(Boolean),
   logoutSessions: num('LOGOUT_SESSIONS', 600),
   logoutBearer: (env.LOGOUT_BEARER || '1') !== '0',
+  meTokens: num('ME_TOKENS', 1024),
   wrk: env.WRK === undefined ? 'wrk' : env.WRK,
   wrkThreads: num('WRK_THREADS', 2),
   ceilingWarmupS: num('CEILING_WARMUP', 3),
@@ -324,6 +325,9 @@ async function loginPhase(pool, concurrency, sink) {
   });
 }
 
+/** The newest access tokens handed out by refreshes (all still valid: rotation does not revoke them), for /auth/me. */
+const recentAccessTokens = [];
+
 async function refreshPhase(pool, concurrency, chain) {
   return phase('refresh', concurrency, async (vu) => {
     const s = chain[vu];
@@ -333,6 +337,10 @@ async function refreshPhase(pool, concurrency, chain) {
       s.refresh = res.body.refresh_token;
       s.access = res.body.access_token;
       s.refreshes = (s.refreshes || 0) + 1;
+      recentAccessTokens.push(s.access);
+      if (recentAccessTokens.length > 2 * cfg.meTokens) {
+        recentAccessTokens.splice(0, recentAccessTokens.length - cfg.meTokens);
+      }
       return { ok: true, status: 200 };
     }
     // the session may be dead now (a reuse would have killed it): this VU stops
@@ -539,11 +547,14 @@ async function main() {
     }
 
     if (cfg.ops.includes('me')) {
-      // the newest access token of every chain session: distinct users and sids, all valid
+      // a pool of valid access tokens: the newest ME_TOKENS handed out by the refresh chain (32
+      // users and sessions, a distinct jti each), or the chain's own if the refresh phase did not run
+      const tokens = [...new Set([...chain.map((s) => s.access), ...recentAccessTokens.slice(-cfg.meTokens)])].slice(-cfg.meTokens);
       const tokensFile = path.join(cfg.work, 'access-tokens.txt');
-      writeFileSync(tokensFile, chain.map((s) => s.access).join('\n') + '\n', { mode: 0o600 });
+      writeFileSync(tokensFile, tokens.join('\n') + '\n', { mode: 0o600 });
+      log(`/auth/me rotates over ${tokens.length} access tokens of ${chain.length} sessions`);
       for (const c of cfg.concurrency) {
-        results.push(useWrk ? await mePhaseWrk(c, tokensFile) : await mePhaseNode(pool, c, chain.map((s) => s.access)));
+        results.push(useWrk ? await mePhaseWrk(c, tokensFile) : await mePhaseNode(pool, c, tokens));
       }
     }
 

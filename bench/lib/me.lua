@@ -26,7 +26,7 @@ function init(args)
   f:close()
   assert(#requests > 0, "no access tokens in " .. path)
   -- threads start at different places of the pool
-  index = (thread_no * 7) % #requests
+  index = (thread_no * math.floor(#requests / 2)) % #requests
 end
 
 function request()
