@@ -156,6 +156,14 @@ async function otherLoad(ms = 2000) {
   return round(c.machine - c.loadgen, 2);
 }
 
+/** Before a phase: wait (up to WAIT_QUIET seconds) for other processes to calm down, if asked to. */
+async function quietBeforePhase() {
+  if (cfg.waitQuietS > 0) {
+    return waitForQuiet();
+  }
+  return null;
+}
+
 async function waitForQuiet() {
   const deadline = performance.now() + cfg.waitQuietS * 1000;
   let busy = await otherLoad();
@@ -306,12 +314,13 @@ async function makeSessions(pool, count, concurrency, firstUser = 0) {
 
 /** Warm-up (unrecorded) then a measured run of the same step, with CPU accounting over the measured run. */
 async function phase(op, concurrency, step, { warmupMs = cfg.warmupS * 1000, durationMs = cfg.durationS * 1000 } = {}) {
+  const before = await quietBeforePhase();
   log(`${op} c=${concurrency}: warm-up ${warmupMs / 1000}s, then ${durationMs / 1000}s measured`);
   const warm = await closedLoop({ concurrency, durationMs: warmupMs, step, record: false });
   const cpu0 = cpuSnapshot(service.pid);
   const run = await closedLoop({ concurrency, durationMs, step });
   const cpu = cpuSince(cpu0, service.pid);
-  return { op, concurrency, generator: 'node/undici', ...summarize(run), warmup_requests: warm.requests, warmup_errors: warm.errors, warmup_error_samples: warm.errorSamples, cpu };
+  return { op, concurrency, generator: 'node/undici', ...summarize(run), warmup_requests: warm.requests, warmup_errors: warm.errors, warmup_error_samples: warm.errorSamples, cpu, other_cores_before: before };
 }
 
 async function loginPhase(pool, concurrency, sink) {
@@ -370,6 +379,7 @@ async function wrkRun(concurrency, seconds, tokensFile) {
 }
 
 async function mePhaseWrk(concurrency, tokensFile) {
+  const before = await quietBeforePhase();
   log(`me c=${concurrency}: warm-up ${cfg.warmupS}s, then ${cfg.durationS}s measured (wrk)`);
   const warm = await wrkRun(concurrency, cfg.warmupS, tokensFile);
   const cpu0 = cpuSnapshot(service.pid);
@@ -394,6 +404,7 @@ async function mePhaseWrk(concurrency, tokensFile) {
     warmup_errors: errs(warm.errors),
     warmup_error_samples: errs(warm.errors) ? [warm.errors] : [],
     cpu,
+    other_cores_before: before,
   };
 }
 
@@ -411,13 +422,14 @@ async function logoutPhase(pool, concurrency, sessions) {
     const res = await call(pool, 'POST', '/auth/logout', { json: { refresh_token: s.refresh }, bearer: cfg.logoutBearer ? s.access : undefined });
     return { ok: res.status === 204, status: res.status, detail: res.status === 204 ? null : res.body || res.error };
   };
+  const before = await quietBeforePhase();
   log(`logout c=${concurrency}: warm-up ${warmCount} logouts, then ${sessions.length - warmCount} measured (at most ${cfg.durationS}s)`);
   const warm = await closedLoop({ concurrency, durationMs: cfg.durationS * 1000, step, record: false });
   limit = sessions.length;
   const cpu0 = cpuSnapshot(service.pid);
   const run = await closedLoop({ concurrency, durationMs: cfg.durationS * 1000, step });
   const cpu = cpuSince(cpu0, service.pid);
-  return { op: 'logout', concurrency, generator: 'node/undici', ...summarize(run), warmup_requests: warm.requests, warmup_errors: warm.errors, warmup_error_samples: warm.errorSamples, cpu };
+  return { op: 'logout', concurrency, generator: 'node/undici', ...summarize(run), warmup_requests: warm.requests, warmup_errors: warm.errors, warmup_error_samples: warm.errorSamples, cpu, other_cores_before: before };
 }
 
 // ---- 4. report ----------------------------------------------------------------------------------
