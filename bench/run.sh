@@ -36,6 +36,9 @@ die() { echo "[run.sh] error: $*" >&2; exit 1; }
 for tool in "$JAVA" node npm psql openssl; do
   command -v "$tool" >/dev/null || die "$tool is not installed"
 done
+JAVA_BIN_DIR="$(dirname "$(readlink -f "$(command -v "$JAVA")")")"
+[[ -n "${JAVAC:-}" || -x "$JAVA_BIN_DIR/javac" ]] || command -v javac >/dev/null \
+  || die "javac is not installed (the ceilings are compiled with it; a JDK is needed, not a JRE)"
 command -v wrk >/dev/null || say "wrk is not installed (apt-get install -y wrk): /auth/me will be loaded from Node, which is slower"
 command -v redis-cli >/dev/null || say "redis-cli is not installed: Redis database ${REDIS_URL##*/} will not be flushed first"
 

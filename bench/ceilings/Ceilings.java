@@ -40,7 +40,10 @@ import io.smallrye.jwt.build.Jwt;
  * Run with the service's own runtime jars on the class path (target/quarkus-app/lib/{boot,main}),
  * so the versions are the service's. Prints one JSON object on stdout.
  * <p>
- * Usage: {@code java -cp 'target/quarkus-app/lib/main/*' bench/ceilings/Ceilings.java KEY.pem WARMUP_S MEASURE_S}
+ * Usage (bench.mjs does this): {@code javac -d OUT -cp CP Ceilings.java && java -cp OUT:CP Ceilings KEY.pem WARMUP_S MEASURE_S}
+ * with CP = {@code target/quarkus-app/lib/boot/*:target/quarkus-app/lib/main/*}. Compile it: run as
+ * {@code java Ceilings.java} (the source launcher) the argon2id verify came out almost 3 times
+ * slower on JDK 17, as if C2 never compiled it.
  */
 public class Ceilings {
 
