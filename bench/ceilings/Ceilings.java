@@ -1,0 +1,170 @@
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.KeyFactory;
+import java.security.PrivateKey;
+import java.security.spec.PKCS8EncodedKeySpec;
+import java.text.Normalizer;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.Base64;
+import java.util.Set;
+import java.util.UUID;
+
+import com.password4j.Argon2Function;
+import com.password4j.types.Argon2;
+
+import io.smallrye.jwt.algorithm.SignatureAlgorithm;
+import io.smallrye.jwt.build.Jwt;
+
+/**
+ * The physical ceilings the service's throughput is compared with, measured on ONE thread
+ * (set CEILING_CPU to also pin the JVM to one CPU with taskset):
+ * <ul>
+ * <li>RS256 signing rate with the library and the claim shape the service uses
+ * (smallrye-jwt-build {@code Jwt.claims()...jws().sign(privateKey)}, 2048-bit key, kid and typ
+ * headers): the work of every refresh and login that no tuning can remove.</li>
+ * <li>argon2id verify time with Password4j and exactly the service's parameters
+ * ({@code Argon2Function.getInstance(19456, 2, 1, 32, Argon2.ID, 19)}), called the way the
+ * service calls it ({@code getInstanceFromHash(phc).check(...)}): the work of every login.</li>
+ * </ul>
+ * Both are reported as the thread's CPU time per operation (what one operation costs a core,
+ * however busy the machine is) and as the wall-clock rate of the one thread (the same thing on a
+ * quiet machine; lower when other processes share the core).
+ * <p>
+ * Run with the service's own runtime jars on the class path (target/quarkus-app/lib/{boot,main}),
+ * so the versions are the service's. Prints one JSON object on stdout.
+ * <p>
+ * Usage (bench.mjs does this): {@code javac -d OUT -cp CP Ceilings.java && java -cp OUT:CP Ceilings KEY.pem WARMUP_S MEASURE_S}
+ * with CP = {@code target/quarkus-app/lib/boot/*:target/quarkus-app/lib/main/*}. Compile it: run as
+ * {@code java Ceilings.java} (the source launcher) the argon2id verify came out almost 3 times
+ * slower on JDK 17, as if C2 never compiled it.
+ */
+public class Ceilings {
+
+    static volatile Object sink;
+
+    public static void main(String[] args) throws Exception {
+        PrivateKey key = readPkcs8(Path.of(args[0]));
+        double warmup = args.length > 1 ? Double.parseDouble(args[1]) : 3;
+        double measure = args.length > 2 ? Double.parseDouble(args[2]) : 5;
+
+        String kid = "bench-kid";
+        String sub = UUID.randomUUID().toString();
+        String sid = UUID.randomUUID().toString();
+        Runnable sign = () -> {
+            long now = Instant.now().getEpochSecond();
+            sink = Jwt.claims()
+                    .subject(sub)
+                    .upn("bench-user-1")
+                    .preferredUserName("bench-user-1")
+                    .groups(Set.of("user"))
+                    .claim("sid", sid)
+                    .issuer("http://localhost:18080")
+                    .claim("jti", UUID.randomUUID().toString())
+                    .issuedAt(now)
+                    .expiresAt(now + 900)
+                    .audience("latchkey")
+                    .jws()
+                    .algorithm(SignatureAlgorithm.RS256)
+                    .keyId(kid)
+                    .header("typ", "at+jwt")
+                    .sign(key);
+        };
+
+        Argon2Function argon2 = Argon2Function.getInstance(19456, 2, 1, 32, Argon2.ID, 19);
+        byte[] password = Normalizer.normalize("bench passphrase 2026 1", Normalizer.Form.NFKC)
+                .getBytes(StandardCharsets.UTF_8);
+        byte[] salt = new byte[16];
+        new java.security.SecureRandom().nextBytes(salt);
+        String phc = argon2.hash(password, salt).getResult();
+        byte[] phcBytes = phc.getBytes(StandardCharsets.UTF_8);
+        Runnable verify = () -> {
+            Argon2Function stored = Argon2Function.getInstanceFromHash(phc);
+            if (!stored.check(password, phcBytes)) {
+                throw new IllegalStateException("argon2id verify failed");
+            }
+        };
+
+        Result rs = run(sign, warmup, measure);
+        Result ar = run(verify, warmup, measure);
+        System.out.println("{\"rs256_sign\":" + rs.json() + ",\"argon2id_verify\":" + ar.json()
+                + ",\"java\":\"" + System.getProperty("java.vm.version") + "\",\"available_processors\":"
+                + Runtime.getRuntime().availableProcessors() + ",\"phc_params\":\""
+                + phc.substring(0, phc.indexOf('$', phc.indexOf("m="))) + "\"}");
+    }
+
+    /**
+     * Consecutive one-second slices, each with its wall-clock rate and the CPU time the thread
+     * spent per op. The CPU time is what the operation costs a core: it does not grow when other
+     * processes take the core away for a while, where the wall-clock rate does. Medians over the
+     * slices, so that a burst of other work spoils a slice or two, not the result.
+     */
+    record Result(long ops, double seconds, double cpuSeconds, double[] wallRates, double[] cpuMsEach) {
+        String json() {
+            double wall = median(wallRates);
+            double cpuMs = median(cpuMsEach);
+            return String.format(Locale.ROOT,
+                    "{\"ops\":%d,\"seconds\":%.3f,\"cpu_seconds\":%.3f,\"cpu_ms_each\":%.4f,\"cpu_per_second\":%.2f,"
+                            + "\"wall_per_second\":%.2f,\"wall_ms_each\":%.4f,\"best_wall_slice_per_second\":%.2f,\"slices\":%d}",
+                    ops, seconds, cpuSeconds, cpuMs, 1000 / cpuMs, wall, 1000 / wall,
+                    Arrays.stream(wallRates).max().orElse(0), wallRates.length);
+        }
+    }
+
+    static double median(double[] values) {
+        double[] s = values.clone();
+        Arrays.sort(s);
+        int n = s.length;
+        return n % 2 == 1 ? s[n / 2] : (s[n / 2 - 1] + s[n / 2]) / 2;
+    }
+
+    /**
+     * Runs {@code op} for {@code warmup} seconds unmeasured, then for {@code measure} seconds
+     * measured, in slices of about one second (at least 5 ops each).
+     */
+    static Result run(Runnable op, double warmup, double measure) {
+        long end = System.nanoTime() + (long) (warmup * 1e9);
+        while (System.nanoTime() < end) {
+            op.run();
+        }
+        ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+        List<Double> rates = new ArrayList<>();
+        List<Double> cpuEach = new ArrayList<>();
+        long start = System.nanoTime();
+        long cpuStart = threads.getCurrentThreadCpuTime();
+        end = start + (long) (measure * 1e9);
+        long ops = 0;
+        long now = start;
+        long cpuNow = cpuStart;
+        do {
+            long sliceStart = now;
+            long sliceCpu = cpuNow;
+            long sliceEnd = sliceStart + 1_000_000_000L;
+            long sliceOps = 0;
+            do {
+                op.run();
+                sliceOps++;
+                now = System.nanoTime();
+            } while (now < sliceEnd || sliceOps < 5);
+            cpuNow = threads.getCurrentThreadCpuTime();
+            ops += sliceOps;
+            rates.add(sliceOps / ((now - sliceStart) / 1e9));
+            cpuEach.add((cpuNow - sliceCpu) / 1e6 / sliceOps);
+        } while (now < end);
+        return new Result(ops, (now - start) / 1e9, (cpuNow - cpuStart) / 1e9,
+                rates.stream().mapToDouble(Double::doubleValue).toArray(),
+                cpuEach.stream().mapToDouble(Double::doubleValue).toArray());
+    }
+
+    static PrivateKey readPkcs8(Path pem) throws Exception {
+        String text = Files.readString(pem);
+        String body = text.replaceAll("-----(BEGIN|END) PRIVATE KEY-----", "").replaceAll("\\s", "");
+        return KeyFactory.getInstance("RSA").generatePrivate(new PKCS8EncodedKeySpec(Base64.getDecoder().decode(body)));
+    }
+}
