@@ -229,6 +229,10 @@ async function startService() {
     LATCHKEY_SIGNING_KEY_LOCATION: cfg.key,
     LATCHKEY_ISSUER: origin,
     QUARKUS_HTTP_HOST: '127.0.0.1',
+    // every virtual user comes from 127.0.0.1: the per-address limits (20 registrations, 100
+    // failed logins per 15 minutes) would otherwise stop the setup; per-username limits stay
+    LATCHKEY_REGISTRATION_MAX_PER_ADDRESS: '1000000',
+    LATCHKEY_LOGIN_MAX_FAILURES_PER_ADDRESS: '1000000',
   };
   const args = [...cfg.javaOpts, '-jar', cfg.jar];
   log(`starting ${cfg.java} ${args.join(' ')} on port ${cfg.port} (log: ${path.relative(cfg.repo, logPath)})`);
@@ -479,7 +483,7 @@ function evaluateTargets(results, ceilings, totalErrors) {
   const add = (name, measured, threshold, pass) => targets.push({ name, measured, threshold, pass });
   const refresh = at('refresh');
   if (refresh) {
-    add(`refresh c=${maxC}: throughput >= 60% of RS256 ceiling (${ceilings.refresh_ceiling_rps}/s)`, `${round(refresh.fraction_of_ceiling * 100)}% (${refresh.rps}/s)`, '60%', refresh.fraction_of_ceiling >= 0.6);
+    add(`refresh c=${maxC}: throughput >= 60% of RS256 ceiling (${refresh.ceiling_rps}/s)`, `${round(refresh.fraction_of_ceiling * 100)}% (${refresh.rps}/s)`, '60%', refresh.fraction_of_ceiling >= 0.6);
     add(`refresh c=${maxC}: p99 < 25 ms`, `${refresh.p99_ms} ms`, '25 ms', refresh.p99_ms < 25);
   }
   const me = at('me');
@@ -488,7 +492,7 @@ function evaluateTargets(results, ceilings, totalErrors) {
   }
   const login = at('login');
   if (login) {
-    add(`login c=${maxC}: throughput >= 80% of argon2id ceiling (${ceilings.login_ceiling_rps}/s)`, `${round(login.fraction_of_ceiling * 100)}% (${login.rps}/s)`, '80%', login.fraction_of_ceiling >= 0.8);
+    add(`login c=${maxC}: throughput >= 80% of argon2id ceiling (${login.ceiling_rps}/s)`, `${round(login.fraction_of_ceiling * 100)}% (${login.rps}/s)`, '80%', login.fraction_of_ceiling >= 0.8);
   }
   add('no errors at all (setup, warm-ups and measured runs)', `${totalErrors} error(s)`, '0', totalErrors === 0);
   return targets;
@@ -508,6 +512,13 @@ function table(report) {
     lines.push(`ceilings (1 thread${c.pinned_to_cpu ? `, pinned to CPU ${c.pinned_to_cpu}` : ''}, ${c.basis === 'cpu' ? 'CPU time' : 'wall clock'}, x ${c.cores} cores): ` +
       `RS256 sign ${c.rs256_sign_cpu_ms} ms CPU = ${c.rs256_sign_per_s_one_core}/s/core (wall ${c.rs256_sign_wall_per_s}/s) -> refresh ceiling ${c.refresh_ceiling_rps}/s`);
     lines.push(`  argon2id verify ${c.argon2id_verify_cpu_ms} ms CPU = ${c.argon2id_verify_per_s_one_core}/s/core (wall ${c.argon2id_verify_wall_ms} ms) -> login ceiling ${c.login_ceiling_rps}/s`);
+    const again = report.ceilings_before_phases || {};
+    if (again.login) {
+      lines.push(`  measured again right before the login phases: argon2id verify ${again.login.argon2id_verify_cpu_ms} ms CPU -> login ceiling ${again.login.login_ceiling_rps}/s (used for login)`);
+    }
+    if (again.refresh) {
+      lines.push(`  measured again right before the refresh phases: RS256 sign ${again.refresh.rs256_sign_cpu_ms} ms CPU -> refresh ceiling ${again.refresh.refresh_ceiling_rps}/s (used for refresh)`);
+    }
   }
   lines.push(`start to first served request: ${report.service.start_to_first_request_ms} ms (Quarkus says started in ${report.service.quarkus_reported_start_s ?? '?'} s)`);
   lines.push(`RSS: idle ${report.service.rss_idle_mib} MiB, after load ${report.service.rss_after_load_mib} MiB (peak ${report.service.rss_peak_mib} MiB)`);
@@ -567,8 +578,14 @@ async function main() {
     }
     let setupErrorCount = reg.errors;
 
+    // The host's other tenants change how fast memory-hard argon2id runs from minute to minute
+    // (2.5x seen here, while RS256 moved 7%): each operation is compared with ceilings measured
+    // right before its own phases, with the service idle, not with the ones from the start.
+    const ceilingsBefore = {};
     const loginSessions = [];
     if (cfg.ops.includes('login')) {
+      ceilingsBefore.login = await measureCeilings();
+      log(`ceilings again before login: argon2id verify ${ceilingsBefore.login.argon2id_verify_cpu_ms} ms CPU`);
       for (const c of cfg.concurrency) {
         results.push(await loginPhase(pool, c, loginSessions));
       }
@@ -580,6 +597,8 @@ async function main() {
     setupErrorCount += chainMade.errors;
     const chain = chainMade.sessions;
     if (cfg.ops.includes('refresh')) {
+      ceilingsBefore.refresh = await measureCeilings();
+      log(`ceilings again before refresh: RS256 sign ${ceilingsBefore.refresh.rs256_sign_cpu_ms} ms CPU`);
       for (const c of cfg.concurrency) {
         results.push(await refreshPhase(pool, c, chain));
       }
@@ -619,14 +638,16 @@ async function main() {
     for (const r of results) {
       // CPU the service spent per request: far less sensitive to other load on the machine than req/s
       r.service_cpu_ms_per_request = r.rps > 0 ? round((r.cpu.service / r.rps) * 1000, 3) : null;
-      r.fraction_of_ceiling = fractionOf(r, ceilings);
+      const own = ceilingsBefore[r.op] || ceilings;
+      r.ceiling_rps = r.op === 'refresh' ? own.refresh_ceiling_rps : r.op === 'login' ? own.login_ceiling_rps : null;
+      r.fraction_of_ceiling = fractionOf(r, own);
       if (r.fraction_of_ceiling !== null) {
         r.fraction_of_ceiling = round(r.fraction_of_ceiling, 3);
       }
       // the share of the service's CPU per request that is the unavoidable work (one signature per
       // refresh, one argon2id verify per login): the fraction of the ceiling the service would
       // reach if it had every core to itself, whatever else ran on the machine during this run
-      const work = r.op === 'refresh' ? ceilings.rs256_sign_cpu_ms : r.op === 'login' ? ceilings.argon2id_verify_cpu_ms : null;
+      const work = r.op === 'refresh' ? own.rs256_sign_cpu_ms : r.op === 'login' ? own.argon2id_verify_cpu_ms : null;
       r.cpu_bound_fraction = work && r.service_cpu_ms_per_request ? round(work / r.service_cpu_ms_per_request, 3) : null;
     }
     const totalErrors = setupErrorCount + results.reduce((a, r) => a + r.errors + r.warmup_errors, 0);
@@ -654,6 +675,7 @@ async function main() {
       },
       config: { ...cfg, repo: undefined, work: undefined, key: undefined },
       ceilings,
+      ceilings_before_phases: ceilingsBefore,
       service: {
         start_to_first_request_ms: round(start.startMs),
         quarkus_reported_start_s: start.quarkusStartedS,
