@@ -10,6 +10,7 @@ import jakarta.persistence.Entity;
 import jakarta.persistence.Id;
 import jakarta.persistence.Table;
 
+import dev.latchkey.session.SessionUser;
 import io.quarkus.hibernate.orm.panache.PanacheEntityBase;
 
 /** An account. {@code username} is the canonical (case-folded) form; see {@link Usernames}. */
@@ -45,6 +46,11 @@ public class User extends PanacheEntityBase {
 
     public List<String> roleList() {
         return roles == null ? List.of() : List.of(roles);
+    }
+
+    /** What an access token says about this user. */
+    public SessionUser toSessionUser() {
+        return new SessionUser(id, username, roleList());
     }
 
     @Override

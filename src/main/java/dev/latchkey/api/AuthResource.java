@@ -113,7 +113,7 @@ public class AuthResource {
         ClientInfo client = client(http, userAgent);
         User user = accounts.authenticate(request.username(), request.password(), client);
         SessionService.IssuedRefreshToken refresh = sessions.start(user.id, client);
-        return tokens.forSession(user, refresh, transport);
+        return tokens.forSession(user.toSessionUser(), refresh, transport);
     }
 
     @Operation(summary = "Rotate a refresh token", description = "From the body's refresh_token, or else the lk_refresh cookie; answers in the same mode.")

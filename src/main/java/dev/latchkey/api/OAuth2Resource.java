@@ -69,7 +69,7 @@ public class OAuth2Resource {
                     Caller caller = oauth.authenticate(authorization, single(form, "client_id"), true, from);
                     OAuth2Service.LoginResult login = oauth.passwordGrant(caller, single(form, "username"),
                             single(form, "password"), from);
-                    return tokens.forSession(login.user(), login.refresh(), Transport.BODY);
+                    return tokens.forSession(login.user().toSessionUser(), login.refresh(), Transport.BODY);
                 }
                 case "refresh_token" -> {
                     Caller caller = oauth.authenticate(authorization, single(form, "client_id"), true, from);

@@ -5,9 +5,9 @@ import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
-import dev.latchkey.account.User;
 import dev.latchkey.api.Responses.TokenResponse;
 import dev.latchkey.session.SessionService.IssuedRefreshToken;
+import dev.latchkey.session.SessionUser;
 import dev.latchkey.token.AccessTokenIssuer;
 import dev.latchkey.token.AccessTokenIssuer.IssuedAccessToken;
 
@@ -30,11 +30,11 @@ public class TokenResponses {
     }
 
     /** A fresh access token for the session, with its refresh token in the body or in the cookie. */
-    public Response forSession(User user, IssuedRefreshToken refresh, Transport transport) {
-        IssuedAccessToken access = issuer.issueForUser(user.id, user.username, user.roleList(), refresh.family().id);
+    public Response forSession(SessionUser user, IssuedRefreshToken refresh, Transport transport) {
+        IssuedAccessToken access = issuer.issueForUser(user.id(), user.username(), user.roles(), refresh.familyId());
         boolean inCookie = transport == Transport.COOKIE;
         TokenResponse body = new TokenResponse(access.value(), "Bearer", access.expiresIn(),
-                inCookie ? null : refresh.raw(), refresh.expiresIn(), refresh.family().id.toString(), null);
+                inCookie ? null : refresh.raw(), refresh.expiresIn(), refresh.familyId().toString(), null);
         Response.ResponseBuilder response = noStore(Response.ok(body));
         if (inCookie) {
             response.header(HttpHeaders.SET_COOKIE, cookie.set(refresh.raw(), refresh.expiresIn()));

@@ -56,39 +56,12 @@ public class RefreshFamily extends PanacheEntityBase {
             + " f.idle_expires_at, f.absolute_expires_at, f.revoked_at, f.revoke_reason, f.user_agent, f.ip"
             + " FROM refresh_families f JOIN refresh_tokens t ON t.family_id = f.id WHERE t.token_hash = :hash";
 
-    /** The family of the token with this hash, if any, without locking it. */
-    public static Optional<RefreshFamily> findByTokenHash(byte[] tokenHash) {
-        @SuppressWarnings("unchecked")
-        List<RefreshFamily> found = getEntityManager().createNativeQuery(BY_TOKEN_HASH, RefreshFamily.class)
-                .setParameter("hash", tokenHash)
-                .getResultList();
-        return found.stream().findFirst();
-    }
-
     /** Locks the family of the token with this hash ({@code SELECT ... FOR UPDATE}), if any. */
     public static Optional<RefreshFamily> findByTokenHashForUpdate(byte[] tokenHash) {
         @SuppressWarnings("unchecked")
         List<RefreshFamily> found = getEntityManager().createNativeQuery(BY_TOKEN_HASH + " FOR UPDATE OF f",
                 RefreshFamily.class)
                 .setParameter("hash", tokenHash)
-                .getResultList();
-        return found.stream().findFirst();
-    }
-
-    /**
-     * Locks the family of the token with this hash only if it is still alive at {@code now}. A
-     * revoked or expired family is neither returned nor locked: it costs exactly what an unknown
-     * token costs (a read-only transaction), so timing tells them apart for nobody. A concurrent
-     * revocation that commits while this waits for the lock makes the row fail the re-checked
-     * condition, and nothing is returned.
-     */
-    public static Optional<RefreshFamily> findLiveByTokenHashForUpdate(byte[] tokenHash, Instant now) {
-        @SuppressWarnings("unchecked")
-        List<RefreshFamily> found = getEntityManager().createNativeQuery(BY_TOKEN_HASH
-                + " AND f.revoked_at IS NULL AND f.idle_expires_at > :now AND f.absolute_expires_at > :now"
-                + " FOR UPDATE OF f", RefreshFamily.class)
-                .setParameter("hash", tokenHash)
-                .setParameter("now", now)
                 .getResultList();
         return found.stream().findFirst();
     }

@@ -1,5 +1,7 @@
 package dev.latchkey.session;
 
+import java.sql.Connection;
+import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -10,10 +12,10 @@ import java.util.Optional;
 import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.persistence.PersistenceException;
 
 import org.jboss.logging.Logger;
 
-import dev.latchkey.account.User;
 import dev.latchkey.api.LatchkeyException;
 import dev.latchkey.audit.AuditTrail;
 import dev.latchkey.audit.AuditType;
@@ -44,9 +46,11 @@ public class SessionService {
     private final Denylist denylist;
     private final AuditTrail audit;
     private final LatchkeyMetrics metrics;
+    private final RotationStore store;
 
-    public SessionService(LatchkeyConfig config, Clock clock, Denylist denylist, AuditTrail audit,
-            LatchkeyMetrics metrics) {
+    SessionService(LatchkeyConfig config, Clock clock, Denylist denylist, AuditTrail audit, LatchkeyMetrics metrics,
+            RotationStore store) {
+        this.store = store;
         this.config = config;
         this.clock = clock;
         this.denylist = denylist;
@@ -55,15 +59,15 @@ public class SessionService {
     }
 
     /** A session's refresh token as the client must receive it, with the family it belongs to. */
-    public record IssuedRefreshToken(RefreshFamily family, String raw, Instant now) {
+    public record IssuedRefreshToken(UUID familyId, Instant expiresAt, String raw, Instant now) {
         /** Seconds until the family dies if not refreshed: the lesser of idle and absolute expiry. */
         public long expiresIn() {
-            return Math.max(0, Duration.between(now, family.expiresAt()).toSeconds());
+            return Math.max(0, Duration.between(now, expiresAt).toSeconds());
         }
     }
 
     /** What a refresh attempt gave: a refresh token for the user, or a refusal (already committed). */
-    public record Rotation(IssuedRefreshToken token, User user, Outcome outcome) {
+    public record Rotation(IssuedRefreshToken token, SessionUser user, Outcome outcome) {
         public boolean succeeded() {
             return token != null;
         }
@@ -98,13 +102,17 @@ public class SessionService {
             String raw = OpaqueTokens.generate();
             newToken(family, raw, null, now);
             audit.record(AuditType.LOGIN, true, userId, family.id, client);
-            return new IssuedRefreshToken(family, raw, now);
+            return new IssuedRefreshToken(family.id, family.expiresAt(), raw, now);
         });
     }
 
     /**
      * Rotates a refresh token (DESIGN.md "Rotation, grace and reuse"). A refusal is returned, not
      * thrown, so that a reuse revocation commits even though the client gets an error.
+     * <p>
+     * The live family and the presented token are locked in one statement; a current token is
+     * rotated in one more (see {@link RotationStore}). Unknown, revoked and expired tokens all
+     * cost the same two plain reads, so timing tells them apart for nobody.
      */
     public Rotation rotate(String raw, ClientInfo client) {
         Rotation rotation;
@@ -112,84 +120,71 @@ public class SessionService {
             rotation = refused(Outcome.INVALID, null, "malformed refresh token");
         } else {
             byte[] hash = OpaqueTokens.hash(raw);
-            rotation = QuarkusTransaction.requiringNew().call(() -> rotateLocked(raw, hash, client));
+            Decision decision;
+            try {
+                decision = store.inTransaction(c -> decide(c, raw, hash));
+            } catch (SQLException e) {
+                throw new PersistenceException("refresh rotation failed", e);
+            }
+            rotation = decision.reusedFamily() == null ? decision.rotation() : revokeForReuse(decision, client);
         }
         metrics.refresh(rotation.outcome().name().toLowerCase(Locale.ROOT));
         return rotation;
     }
 
-    private Rotation rotateLocked(String raw, byte[] hash, ClientInfo client) {
+    /** The outcome decided under the family lock; a reuse is acted on after it, in its own transaction. */
+    private record Decision(Rotation rotation, RotationStore.Locked reusedFamily) {
+    }
+
+    private Decision decide(Connection c, String raw, byte[] hash) throws SQLException {
         Instant now = clock.instant();
-        // unknown, revoked and expired all end here, after the same single read-only query
-        // (no timing oracle): the lock is taken only on a live family
-        Optional<RefreshFamily> locked = RefreshFamily.findLiveByTokenHashForUpdate(hash, now);
-        if (locked.isEmpty()) {
-            // one more read, without a lock, on every refusal alike: only to name the reason
-            Optional<RefreshFamily> dead = RefreshFamily.findByTokenHash(hash);
-            if (dead.isEmpty()) {
-                return refused(Outcome.INVALID, null, "unknown refresh token");
-            }
-            return dead.get().revokedAt != null
-                    ? refused(Outcome.REVOKED, dead.get(), "family revoked (" + dead.get().revokeReason + ")")
-                    : refused(Outcome.EXPIRED, dead.get(), "family expired");
+        Optional<RotationStore.Locked> found = store.lockLive(c, hash, now);
+        if (found.isEmpty()) {
+            Optional<Boolean> revoked = store.revoked(c, hash); // only to name the reason
+            Outcome outcome = revoked.isEmpty() ? Outcome.INVALID : revoked.get() ? Outcome.REVOKED : Outcome.EXPIRED;
+            return new Decision(refused(outcome, null, "refresh token " + outcome.name().toLowerCase(Locale.ROOT)), null);
         }
-        RefreshFamily family = locked.get();
-        RefreshToken token = RefreshToken.findByHash(hash).orElse(null);
-        if (token == null || !OpaqueTokens.sameHash(token.tokenHash, hash)) {
-            return refused(Outcome.INVALID, family, "refresh token vanished");
+        RotationStore.Locked locked = found.get();
+        if (locked.userDisabled()) {
+            return new Decision(refused(Outcome.REVOKED, locked.familyId(), "user disabled"), null);
         }
-        User user = User.findById(family.userId);
-        if (user == null || user.disabled) {
-            return refused(Outcome.REVOKED, family, "user missing or disabled");
-        }
-        if (token.isCurrent()) {
-            family.lastUsedAt = now;
-            family.idleExpiresAt = earlier(now.plus(config.refreshIdleTtl()), family.absoluteExpiresAt);
+        SessionUser user = new SessionUser(locked.userId(), locked.username(), locked.roles());
+        if (locked.rotatedAt() == null) {
+            Instant idleExpiresAt = earlier(now.plus(config.refreshIdleTtl()), locked.absoluteExpiresAt());
             String successor = OpaqueTokens.generate();
-            RefreshToken next = newToken(family, successor, token.id, now);
-            token.rotatedAt = now;
-            token.successorId = next.id;
-            token.successorEnvelope = SuccessorEnvelope.seal(raw, token.id, successor);
-            return new Rotation(new IssuedRefreshToken(family, successor, now), user, Outcome.ROTATED);
+            store.rotate(c, locked, UUID.randomUUID(), OpaqueTokens.hash(successor),
+                    SuccessorEnvelope.seal(raw, locked.tokenId(), successor), now, idleExpiresAt);
+            return new Decision(new Rotation(new IssuedRefreshToken(locked.familyId(), idleExpiresAt, successor, now),
+                    user, Outcome.ROTATED), null);
         }
-        Optional<String> sameSuccessor = withinGrace(token, raw, now);
-        if (sameSuccessor.isPresent()) {
-            LOG.debugf("refresh retried within grace: family %s", family.id);
-            return new Rotation(new IssuedRefreshToken(family, sameSuccessor.get(), now), user, Outcome.GRACE);
-        }
-        if (lostARace(token, now)) {
-            return refused(Outcome.CONCURRENT, family, "concurrent refresh of the same token lost the race");
-        }
-        revokeOnReuse(family, now, client);
-        return new Rotation(null, null, Outcome.REUSE_DETECTED);
-    }
-
-    /**
-     * With the grace window off, requests that raced for the same rotation (the token was rotated
-     * under two seconds ago and its successor is still unused) get {@code invalid_grant} but do not
-     * count as reuse: they were in flight together with the winner, not replayed after it. Nothing
-     * is handed out, so a thief gains nothing from this either.
-     */
-    private boolean lostARace(RefreshToken token, Instant now) {
-        if (token.successorId == null || !now.isBefore(token.rotatedAt.plus(RACE_WINDOW))) {
-            return false;
-        }
-        RefreshToken successor = RefreshToken.findById(token.successorId);
-        return successor != null && successor.isCurrent();
-    }
-
-    /** The successor again, if the token was rotated less than the grace window ago and its successor is still current. */
-    private Optional<String> withinGrace(RefreshToken token, String raw, Instant now) {
+        boolean successorCurrent = locked.successorId() != null && store.isCurrent(c, locked.successorId());
         Duration grace = config.refreshGrace();
-        if (grace.isZero() || grace.isNegative() || token.successorId == null
-                || !now.isBefore(token.rotatedAt.plus(grace))) {
-            return Optional.empty();
+        if (successorCurrent && !grace.isZero() && !grace.isNegative() && now.isBefore(locked.rotatedAt().plus(grace))) {
+            String same = SuccessorEnvelope.open(raw, locked.tokenId(), locked.successorEnvelope());
+            if (same != null) {
+                LOG.debugf("refresh retried within grace: family %s", locked.familyId());
+                Instant expiresAt = earlier(locked.idleExpiresAt(), locked.absoluteExpiresAt());
+                return new Decision(new Rotation(new IssuedRefreshToken(locked.familyId(), expiresAt, same, now), user,
+                        Outcome.GRACE), null);
+            }
         }
-        RefreshToken successor = RefreshToken.findById(token.successorId);
-        if (successor == null || !successor.isCurrent()) {
-            return Optional.empty();
+        // With the grace window off, requests that raced for the same rotation (rotated under
+        // RACE_WINDOW ago, successor still unused) get invalid_grant but do not count as reuse:
+        // they were in flight with the winner, not replayed after it, and nothing is handed out.
+        if (successorCurrent && now.isBefore(locked.rotatedAt().plus(RACE_WINDOW))) {
+            return new Decision(refused(Outcome.CONCURRENT, locked.familyId(), "lost the race to a concurrent refresh"),
+                    null);
         }
-        return Optional.ofNullable(SuccessorEnvelope.open(raw, token.id, token.successorEnvelope));
+        return new Decision(null, locked);
+    }
+
+    /** Revokes the family (or, configured so, every family of the user) after a detected reuse. */
+    private Rotation revokeForReuse(Decision decision, ClientInfo client) {
+        RotationStore.Locked reused = decision.reusedFamily();
+        QuarkusTransaction.requiringNew().run(() -> RefreshFamily.findByIdForUpdate(reused.familyId())
+                .filter(f -> f.revokedAt == null)
+                .ifPresent(family -> revokeOnReuse(family, clock.instant(), client)));
+        return new Rotation(null, null, Outcome.REUSE_DETECTED);
     }
 
     private void revokeOnReuse(RefreshFamily family, Instant now, ClientInfo client) {
@@ -309,8 +304,8 @@ public class SessionService {
         return token;
     }
 
-    private static Rotation refused(Outcome outcome, RefreshFamily family, String reason) {
-        LOG.debugf("refresh refused: %s (family %s)", reason, family == null ? "-" : family.id);
+    private static Rotation refused(Outcome outcome, UUID familyId, String reason) {
+        LOG.debugf("refresh refused: %s (family %s)", reason, familyId == null ? "-" : familyId);
         return new Rotation(null, null, outcome);
     }
 
