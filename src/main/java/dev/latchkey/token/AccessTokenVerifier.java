@@ -27,6 +27,8 @@ import org.jose4j.lang.UnresolvableKeyException;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 
 import dev.latchkey.api.LatchkeyException;
 import dev.latchkey.config.LatchkeyConfig;
@@ -47,6 +49,7 @@ public class AccessTokenVerifier {
 
     /** Longest token accepted; ours are about 900 characters. */
     public static final int MAX_TOKEN_LENGTH = 4096;
+    static final int VERIFIED_CACHE_SIZE = 4096;
 
     private static final Logger LOG = Logger.getLogger(AccessTokenVerifier.class);
     private static final Pattern JWS_COMPACT = Pattern.compile("[A-Za-z0-9_-]+\\.[A-Za-z0-9_-]+\\.[A-Za-z0-9_-]+");
@@ -62,10 +65,16 @@ public class AccessTokenVerifier {
     private final String issuer;
     private final String[] audience;
     private final LatchkeyMetrics metrics;
+    /** Tokens whose signature and claims checked out, until they expire; bounded. */
+    private final Cache<String, AccessTokenClaims> verified;
 
     public AccessTokenVerifier(SigningKeys keys, Denylist denylist, LatchkeyConfig config, Clock clock,
             ObjectMapper json, LatchkeyMetrics metrics) {
         this.metrics = metrics;
+        this.verified = Caffeine.newBuilder()
+                .maximumSize(VERIFIED_CACHE_SIZE)
+                .expireAfterWrite(config.accessTokenTtl().plus(Denylist.CLOCK_SKEW))
+                .build();
         this.keys = keys;
         this.denylist = denylist;
         this.clock = clock;
@@ -104,9 +113,32 @@ public class AccessTokenVerifier {
         return claims;
     }
 
-    /** Everything but the revocation state: no I/O. */
+    /**
+     * Everything but the revocation state: no I/O. A token that verified once is remembered (by
+     * its exact text) until it expires, so a client's repeated calls with the same token cost no
+     * further RSA verification; the expiry is still checked on every call, and revocation is never
+     * cached (see {@link #verify}).
+     */
     public AccessTokenClaims verifySignatureAndClaims(String token) {
-        if (token == null || token.length() > MAX_TOKEN_LENGTH || !JWS_COMPACT.matcher(token).matches()) {
+        if (token == null || token.length() > MAX_TOKEN_LENGTH) {
+            throw refuse("not a JWS compact serialization of acceptable length");
+        }
+        AccessTokenClaims known = verified.getIfPresent(token);
+        if (known != null) {
+            long now = clock.millis() / 1000;
+            if (now > known.expiresAt() + Denylist.CLOCK_SKEW.toSeconds()
+                    || now < known.issuedAt() - Denylist.CLOCK_SKEW.toSeconds()) {
+                throw refuse("expired (or not yet valid)");
+            }
+            return known;
+        }
+        AccessTokenClaims claims = verifyUncached(token);
+        verified.put(token, claims);
+        return claims;
+    }
+
+    private AccessTokenClaims verifyUncached(String token) {
+        if (!JWS_COMPACT.matcher(token).matches()) {
             throw refuse("not a JWS compact serialization of acceptable length");
         }
         String kid = checkHeader(token.substring(0, token.indexOf('.')));
