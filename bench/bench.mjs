@@ -205,6 +205,27 @@ async function waitForQuiet() {
   return busy;
 }
 
+/**
+ * PostgreSQL's autovacuum, when this server runs without it: VACUUM (ANALYZE) of the bench
+ * database before each phase. A production server vacuums and analyzes on its own; without it,
+ * dead row versions from the earlier phases pile up and the planner never learns the table sizes,
+ * so later phases would measure a neglected database rather than the service.
+ */
+let autovacuum = null;
+function standInForAutovacuum() {
+  if (autovacuum === null) {
+    autovacuum = psql('SHOW autovacuum');
+    log(`PostgreSQL autovacuum is ${autovacuum}${autovacuum === 'off' ? ': the bench runs VACUUM (ANALYZE) before each phase instead' : ''}`);
+  }
+  if (autovacuum === 'off') {
+    psql('VACUUM (ANALYZE)');
+  }
+}
+
+function psql(sql) {
+  return execFileSync('psql', ['-X', '-q', '-tA', '-v', 'ON_ERROR_STOP=1', '-d', cfg.dbName, '-c', sql], { encoding: 'utf8' }).trim();
+}
+
 // ---- 2. the service: start time, RSS ------------------------------------------------------------
 function getOnce(p) {
   return new Promise((resolve) => {
@@ -345,6 +366,7 @@ async function makeSessions(pool, count, concurrency, firstUser = 0) {
 
 /** Warm-up (unrecorded) then a measured run of the same step, with CPU accounting over the measured run. */
 async function phase(op, concurrency, step, { warmupMs = cfg.warmupS * 1000, durationMs = cfg.durationS * 1000 } = {}) {
+  standInForAutovacuum();
   const before = await quietBeforePhase();
   log(`${op} c=${concurrency}: warm-up ${warmupMs / 1000}s, then ${durationMs / 1000}s measured`);
   const warm = await closedLoop({ concurrency, durationMs: warmupMs, step, record: false });
@@ -672,6 +694,7 @@ async function main() {
         loadavg_start: loadStart,
         other_processes_cores_before_start: busyBefore,
         loadavg_end: loadavg(),
+        postgres_autovacuum: autovacuum,
       },
       config: { ...cfg, repo: undefined, work: undefined, key: undefined },
       ceilings,

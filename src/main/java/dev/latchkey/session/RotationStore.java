@@ -37,10 +37,20 @@ class RotationStore {
         T run(Connection connection) throws SQLException;
     }
 
-    private static final String LOCK_LIVE = "SELECT f.id, f.user_id, f.idle_expires_at, f.absolute_expires_at,"
+    /**
+     * The token is found by its hash first, in a materialized CTE, so that every plan starts from
+     * that one unique-index probe. With a plain three-way join, a generic plan made while the
+     * tables were nearly empty (pgjdbc prepares the statement on the server after 5 uses, and
+     * PostgreSQL keeps the plan until the next ANALYZE) can drive from the families instead and
+     * probe the token index once per live family: seen at 750 probes per refresh, 2.5 times the
+     * database CPU of the whole refresh.
+     */
+    private static final String LOCK_LIVE = "WITH h AS MATERIALIZED (SELECT id FROM refresh_tokens WHERE token_hash = ?)"
+            + " SELECT f.id, f.user_id, f.idle_expires_at, f.absolute_expires_at,"
             + " u.username, u.roles, u.disabled, t.id, t.rotated_at, t.successor_id, t.successor_envelope"
-            + " FROM refresh_tokens t JOIN refresh_families f ON f.id = t.family_id JOIN users u ON u.id = f.user_id"
-            + " WHERE t.token_hash = ? AND f.revoked_at IS NULL AND f.idle_expires_at > ? AND f.absolute_expires_at > ?"
+            + " FROM h JOIN refresh_tokens t ON t.id = h.id JOIN refresh_families f ON f.id = t.family_id"
+            + " JOIN users u ON u.id = f.user_id"
+            + " WHERE f.revoked_at IS NULL AND f.idle_expires_at > ? AND f.absolute_expires_at > ?"
             + " FOR NO KEY UPDATE OF f, t";
 
     private static final String REVOKED_AT = "SELECT f.revoked_at FROM refresh_tokens t"
