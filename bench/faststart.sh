@@ -17,33 +17,21 @@ cd "$REPO"
 JAVA25="${JAVA25:-/usr/lib/jvm/temurin-25-jdk-amd64/bin/java}"
 JAVA17="${JAVA17-java}"
 PORT="${PORT:-18090}"
-PGHOST="${PGHOST:-127.0.0.1}"
-PGPORT="${PGPORT:-5432}"
-PGUSER="${PGUSER:-postgres}"
 DB_NAME="${DB_NAME:-latchkey_faststart}"
 REDIS_URL="${REDIS_URL:-redis://127.0.0.1:6379/3}"
 BUILD="${BUILD:-auto}"
-WORK="$BENCH_DIR/work"
-KEY="$WORK/signing.pem"
 APP_DIR="$REPO/target/aot"
+SCRIPT=faststart.sh
+# shellcheck source=lib/common.sh
+source "$BENCH_DIR/lib/common.sh"
 
-say() { echo "[faststart.sh] $*" >&2; }
-die() { echo "[faststart.sh] error: $*" >&2; exit 1; }
-
-[[ "$PORT" != 8080 && "$PORT" != 8081 ]] || die "PORT=$PORT is dev's or the tests'; pick another"
-[[ "$DB_NAME" != test && "$DB_NAME" != postgres ]] || die "DB_NAME=$DB_NAME is not the bench's own database"
-[[ "$REDIS_URL" =~ /[0-9]+$ && ! "$REDIS_URL" =~ /[01]$ ]] || die "REDIS_URL=$REDIS_URL must name a Redis database other than 0 (dev) and 1 (tests)"
-for tool in node psql openssl; do
-  command -v "$tool" >/dev/null || die "$tool is not installed"
-done
+refuse_shared_targets
+require_tools node psql openssl
 [[ -x "$JAVA25" ]] || die "JAVA25=$JAVA25 is not an executable java (a JDK 25 is needed for the AOT cache)"
 "$JAVA25" -XX:AOTCacheOutput=/dev/null -version >/dev/null 2>&1 \
   || die "$JAVA25 does not know -XX:AOTCacheOutput (JDK 25 or newer is needed)"
 if [[ -n "$JAVA17" ]]; then
   command -v "$JAVA17" >/dev/null || die "JAVA17=$JAVA17 is not installed (JAVA17= leaves that variant out)"
-fi
-if (exec 3<>"/dev/tcp/127.0.0.1/$PORT") 2>/dev/null; then
-  die "something already listens on 127.0.0.1:$PORT; stop it or set PORT"
 fi
 
 # 1. the aot-jar (a separate output directory: target/quarkus-app, the fast-jar, stays as it is)
@@ -55,19 +43,9 @@ if [[ "$BUILD" == 1 || ( "$BUILD" == auto && ! -f "$APP_DIR/quarkus-run.jar" ) ]
 fi
 [[ -f "$APP_DIR/quarkus-run.jar" ]] || die "$APP_DIR/quarkus-run.jar is missing"
 
-# 2. key and database
-mkdir -p "$WORK"
-chmod 700 "$WORK"
-if [[ ! -f "$KEY" ]]; then
-  say "generating a 2048-bit RSA signing key in ${KEY#$REPO/}"
-  (umask 077 && openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:2048 -out "$KEY" 2>/dev/null)
-fi
-export PGHOST PGPORT PGUSER
-psql_q() { psql -X -q -v ON_ERROR_STOP=1 -d postgres "$@"; }
-psql_q -c 'SELECT 1' >/dev/null || die "PostgreSQL at $PGHOST:$PGPORT (user $PGUSER) is not reachable"
-if [[ -z "$(psql_q -tA -c "SELECT 1 FROM pg_database WHERE datname = '$DB_NAME'")" ]]; then
-  psql_q -c "CREATE DATABASE \"$DB_NAME\""
-fi
+# 2. key and database (migrated by the training run, then only validated)
+ensure_signing_key
+ensure_database
 
 # 3. train and measure
 export FS_APP_DIR="$APP_DIR" FS_WORK="$WORK" FS_KEY="$KEY"
