@@ -21,17 +21,13 @@ export LK_SCALEOUT_REDIS=${LK_SCALEOUT_REDIS:-redis://127.0.0.1:6379/5}
 export LK_SCALEOUT_JAR=$ROOT/target/quarkus-app/quarkus-run.jar
 export LK_SCALEOUT_RUN_DIR=$RUN_DIR
 
-log() { printf '\n== %s\n' "$*"; }
+# shellcheck source=../tools/proof.sh
+source tools/proof.sh
 
 command -v haproxy >/dev/null || { echo "haproxy is missing: apt-get install -y haproxy" >&2; exit 2; }
 
-if [ -n "${LK_SCALEOUT_REBUILD:-}" ] || [ ! -f "$LK_SCALEOUT_JAR" ]; then
-  log "building the service (./mvnw package -DskipTests)"
-  ./mvnw -B -q package -DskipTests
-fi
-if ! (cd scaleout && npm ls >/dev/null 2>&1); then
-  (cd scaleout && npm ci --no-audit --no-fund)
-fi
+build_jar_if_missing "${LK_SCALEOUT_REBUILD:-}"
+npm_ci_if_needed scaleout
 
 rm -rf "$RUN_DIR" && mkdir -p "$RUN_DIR"
 for key in a b; do
@@ -40,24 +36,14 @@ for key in a b; do
   chmod 600 "$RUN_DIR/key-$key.pem"
 done
 
-psql -h 127.0.0.1 -U postgres -tAc "SELECT 1 FROM pg_database WHERE datname='$LK_SCALEOUT_DB'" postgres | grep -q 1 \
-  || psql -h 127.0.0.1 -U postgres -qc "CREATE DATABASE $LK_SCALEOUT_DB" postgres
-
-for port in "$LK_SCALEOUT_LB_PORT" "$LK_SCALEOUT_PORT_ONE" "$LK_SCALEOUT_PORT_TWO"; do
-  if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
-    echo "port $port is already in use" >&2
-    exit 2
-  fi
-done
+ensure_database "$LK_SCALEOUT_DB"
+refuse_ports_in_use "$LK_SCALEOUT_LB_PORT" "$LK_SCALEOUT_PORT_ONE" "$LK_SCALEOUT_PORT_TWO"
 
 log "running scaleout/scaleout.test.mjs (the test starts and stops the instances and HAProxy)"
 cd scaleout
-node --test --test-reporter=spec --test-timeout=300000 scaleout.test.mjs &
-TEST_PID=$!
-trap 'kill $TEST_PID 2>/dev/null || true' INT TERM
-status=0
-wait "$TEST_PID" || status=$?
-if [ $status -ne 0 ]; then
+trap on_signal INT TERM
+run_test node --test --test-reporter=spec --test-timeout=300000 scaleout.test.mjs
+if [ $TEST_STATUS -ne 0 ]; then
   echo "scale-out tests failed; logs are in scaleout/.run/" >&2
 fi
-exit $status
+exit $TEST_STATUS

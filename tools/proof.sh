@@ -1,0 +1,97 @@
+# Shared by e2e/run.sh, interop/run.sh and scaleout/run.sh (sourced, not run): the steps every
+# out-of-Maven proof takes around its Node test. The caller has cd'ed to the repository root and
+# runs with `set -euo pipefail`.
+
+log() { printf '\n== %s\n' "$*"; }
+
+# build_jar_if_missing REBUILD: ./mvnw package unless the jar exists and REBUILD is empty
+build_jar_if_missing() {
+  if [ -n "${1:-}" ] || [ ! -f target/quarkus-app/quarkus-run.jar ]; then
+    log "building the service (./mvnw package -DskipTests)"
+    ./mvnw -B -q package -DskipTests
+  fi
+}
+
+# npm_ci_if_needed DIR: npm ci in DIR unless its node_modules already match package-lock.json
+npm_ci_if_needed() {
+  if ! (cd "$1" && npm ls --omit=optional >/dev/null 2>&1); then
+    log "npm ci ($1)"
+    (cd "$1" && npm ci --no-audit --no-fund)
+  fi
+}
+
+# throwaway_key FILE: a 2048-bit RSA key whose tokens never leave the test
+throwaway_key() {
+  if [ ! -f "$1" ]; then
+    (umask 077 && openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:2048 -out "$1" 2>/dev/null)
+  fi
+}
+
+# ensure_database NAME: the proof's own database on the local PostgreSQL (trust auth)
+ensure_database() {
+  psql -h 127.0.0.1 -U postgres -tAc "SELECT 1 FROM pg_database WHERE datname='$1'" postgres | grep -q 1 \
+    || psql -h 127.0.0.1 -U postgres -qc "CREATE DATABASE $1" postgres
+}
+
+# refuse_ports_in_use PORT...: we never stop anything we did not start
+refuse_ports_in_use() {
+  local port
+  for port in "$@"; do
+    if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
+      echo "port $port is already in use (see the variables at the top of $0)" >&2
+      exit 2
+    fi
+  done
+}
+
+# start_service LOG: the packaged service in prod mode, in the background, configured by the
+# environment the caller puts before the call (VAR=value start_service LOG); stopped on exit.
+# On INT/TERM the test is stopped first (a browser closes cleanly), then the EXIT trap stops the
+# service.
+SERVICE_PID=
+TEST_PID=
+start_service() {
+  SERVICE_LOG=$1
+  java -jar target/quarkus-app/quarkus-run.jar >"$SERVICE_LOG" 2>&1 &
+  SERVICE_PID=$!
+  trap stop_service EXIT
+  trap on_signal INT TERM
+}
+
+stop_service() {
+  if [ -n "$SERVICE_PID" ] && kill -0 "$SERVICE_PID" 2>/dev/null; then
+    kill "$SERVICE_PID"
+    for _ in $(seq 1 30); do kill -0 "$SERVICE_PID" 2>/dev/null || return 0; sleep 0.5; done
+    kill -9 "$SERVICE_PID" 2>/dev/null || true
+  fi
+}
+
+on_signal() {
+  if [ -n "$TEST_PID" ]; then kill "$TEST_PID" 2>/dev/null || true; wait "$TEST_PID" 2>/dev/null || true; fi
+  exit 130
+}
+
+# wait_until_ready PORT: readiness answered by *our* process, not by another that had the port
+wait_until_ready() {
+  local ready=
+  for _ in $(seq 1 120); do
+    kill -0 "$SERVICE_PID" 2>/dev/null || break
+    if curl -fsS "http://localhost:$1/q/health/ready" >/dev/null 2>&1; then ready=1; break; fi
+    sleep 1
+  done
+  if [ -z "$ready" ] || ! kill -0 "$SERVICE_PID" 2>/dev/null; then
+    echo "the service did not become ready; its log:" >&2
+    tail -50 "$SERVICE_LOG" >&2
+    exit 1
+  fi
+}
+
+# run_test COMMAND...: in the background and waited for, so that a signal reaches on_signal at
+# once rather than after the test; sets TEST_STATUS
+run_test() {
+  "$@" &
+  TEST_PID=$!
+  TEST_STATUS=0
+  wait "$TEST_PID" || TEST_STATUS=$?
+  TEST_PID=
+}
