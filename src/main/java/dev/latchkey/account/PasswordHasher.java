@@ -55,6 +55,10 @@ public class PasswordHasher {
      */
     private final Semaphore cores = new Semaphore(Runtime.getRuntime().availableProcessors(), true);
 
+    PasswordHasher() {
+        Argon2Inlining.request();
+    }
+
     /** The parameters of a PHC string. */
     record Phc(int type, int version, int memoryKib, int iterations, int parallelism, byte[] salt, byte[] hash) {
     }
