@@ -4,7 +4,6 @@ import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.concurrent.atomic.AtomicBoolean;
 
 import javax.management.ObjectName;
 
@@ -28,28 +27,31 @@ import io.quarkus.runtime.ImageMode;
 final class Argon2Inlining {
 
     private static final Logger LOG = Logger.getLogger(Argon2Inlining.class);
-    private static final AtomicBoolean REQUESTED = new AtomicBoolean();
 
     static final String DIRECTIVE = "[{ match: \"*.*\", inline: \"+org/bouncycastle/crypto/generators/Argon2BytesGenerator*.*\" }]";
+
+    /** How the JVM lists the directive once it has it. */
+    static final String INLINED = "inline: +org/bouncycastle/crypto/generators/Argon2BytesGenerator";
 
     private Argon2Inlining() {
     }
 
     /**
-     * Adds the directive once per JVM (later calls do nothing); true if this call added it. Call
-     * before the first argon2id computation.
+     * Adds the directive unless the JVM already has it (several Quarkus applications, as in tests,
+     * can share one JVM); true if this call added it. Call before the first argon2id computation.
      */
-    static boolean request() {
-        if (ImageMode.current() != ImageMode.JVM || !REQUESTED.compareAndSet(false, true)) {
+    static synchronized boolean request() {
+        if (ImageMode.current() != ImageMode.JVM) {
             return false;
         }
         Path file = null;
         try {
+            if (String.valueOf(diagnosticCommand("compilerDirectivesPrint")).contains(INLINED)) {
+                return false;
+            }
             file = Files.createTempFile("latchkey-argon2-inline", ".json");
             Files.writeString(file, DIRECTIVE, StandardCharsets.UTF_8);
-            Object answer = ManagementFactory.getPlatformMBeanServer().invoke(
-                    new ObjectName("com.sun.management:type=DiagnosticCommand"), "compilerDirectivesAdd",
-                    new Object[] { new String[] { file.toString() } }, new String[] { String[].class.getName() });
+            Object answer = diagnosticCommand("compilerDirectivesAdd", file.toString());
             boolean added = String.valueOf(answer).contains("1 compiler directives added");
             if (added) {
                 LOG.debug("argon2id: the JIT inlines Bouncy Castle's Argon2BytesGenerator");
@@ -71,5 +73,12 @@ final class Argon2Inlining {
                 }
             }
         }
+    }
+
+    /** A HotSpot diagnostic command (what jcmd runs), through the platform MBean server. */
+    static Object diagnosticCommand(String operation, String... arguments) throws Exception {
+        return ManagementFactory.getPlatformMBeanServer().invoke(
+                new ObjectName("com.sun.management:type=DiagnosticCommand"), operation, new Object[] { arguments },
+                new String[] { String[].class.getName() });
     }
 }
