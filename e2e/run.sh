@@ -34,15 +34,8 @@ throwaway_key "$RUN_DIR/signing.pem"
 ensure_database "$DB"
 refuse_ports_in_use "$PORT" "$FOREIGN_PORT" "$ALLOWED_PORT"
 
-log "starting the service on http://localhost:$PORT"
-QUARKUS_HTTP_PORT=$PORT \
-QUARKUS_DATASOURCE_JDBC_URL=jdbc:postgresql://127.0.0.1:5432/$DB \
-QUARKUS_DATASOURCE_USERNAME=postgres \
-QUARKUS_REDIS_HOSTS=$REDIS \
-LATCHKEY_SIGNING_KEY_LOCATION=$RUN_DIR/signing.pem \
-LATCHKEY_ISSUER=http://localhost:$PORT \
 LATCHKEY_ALLOWED_ORIGINS=http://localhost:$ALLOWED_PORT \
-  start_service "$ARTIFACTS/service.log"
+  start_service "$PORT" "$DB" "$REDIS" "$RUN_DIR/signing.pem" "$ARTIFACTS/service.log"
 wait_until_ready "$PORT"
 
 log "running e2e/spa.test.mjs"

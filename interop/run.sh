@@ -38,13 +38,6 @@ GATEWAY_SECRET=gateway-$(openssl rand -hex 20)
 # Every request comes from 127.0.0.1 and the throttling counters live in Redis between runs:
 # the per-address limits are raised (as in the test profile) so that running this in a loop
 # never meets a 429. The per-username-and-address limit stays as in production.
-log "starting the service on http://localhost:$PORT"
-QUARKUS_HTTP_PORT=$PORT \
-QUARKUS_DATASOURCE_JDBC_URL=jdbc:postgresql://127.0.0.1:5432/$DB \
-QUARKUS_DATASOURCE_USERNAME=postgres \
-QUARKUS_REDIS_HOSTS=$REDIS \
-LATCHKEY_SIGNING_KEY_LOCATION=$RUN_DIR/signing.pem \
-LATCHKEY_ISSUER=http://localhost:$PORT \
 LATCHKEY_REFRESH_GRACE=${GRACE_SECONDS}s \
 LATCHKEY_REGISTRATION_MAX_PER_ADDRESS=100000 \
 LATCHKEY_LOGIN_MAX_FAILURES_PER_ADDRESS=100000 \
@@ -52,7 +45,7 @@ LATCHKEY_CLIENTS_REPORTS_SECRET=$REPORTS_SECRET \
 LATCHKEY_CLIENTS_REPORTS_GRANTS=client_credentials \
 LATCHKEY_CLIENTS_REPORTS_SCOPES='reports:read reports:write' \
 LATCHKEY_CLIENTS_GATEWAY_SECRET=$GATEWAY_SECRET \
-  start_service "$RUN_DIR/service.log"
+  start_service "$PORT" "$DB" "$REDIS" "$RUN_DIR/signing.pem" "$RUN_DIR/service.log"
 wait_until_ready "$PORT"
 
 log "running interop/interop.test.mjs"

@@ -44,15 +44,23 @@ refuse_ports_in_use() {
   done
 }
 
-# start_service LOG: the packaged service in prod mode, in the background, configured by the
-# environment the caller puts before the call (VAR=value start_service LOG); stopped on exit.
-# On INT/TERM the test is stopped first (a browser closes cleanly), then the EXIT trap stops the
-# service.
+# start_service PORT DATABASE REDIS_URL SIGNING_KEY LOG: the packaged service in prod mode, in the
+# background, on localhost:PORT (also its issuer), with its own database, Redis database and key;
+# further settings come from the environment the caller puts before the call
+# (LATCHKEY_X=y start_service ...). Stopped on exit. On INT/TERM the test is stopped first (a
+# browser closes cleanly), then the EXIT trap stops the service.
 SERVICE_PID=
 TEST_PID=
 start_service() {
-  SERVICE_LOG=$1
-  java -jar target/quarkus-app/quarkus-run.jar >"$SERVICE_LOG" 2>&1 &
+  SERVICE_LOG=$5
+  log "starting the service on http://localhost:$1"
+  QUARKUS_HTTP_PORT=$1 \
+  QUARKUS_DATASOURCE_JDBC_URL=jdbc:postgresql://127.0.0.1:5432/$2 \
+  QUARKUS_DATASOURCE_USERNAME=postgres \
+  QUARKUS_REDIS_HOSTS=$3 \
+  LATCHKEY_SIGNING_KEY_LOCATION=$4 \
+  LATCHKEY_ISSUER=http://localhost:$1 \
+    java -jar target/quarkus-app/quarkus-run.jar >"$SERVICE_LOG" 2>&1 &
   SERVICE_PID=$!
   trap stop_service EXIT
   trap on_signal INT TERM
