@@ -33,6 +33,7 @@ STOP_BUDGET_S=10          # SIGTERM -> exited; Kubernetes' grace period is 30 s,
 READY_BUDGET_S=120
 STATE=target/images       # the throwaway signing key, the containers' logs
 SECRET=latchkey-images-signing-key
+CONFIG_SECRET=latchkey-images-config
 BASE_MIN=localhost/latchkey-base:debian12-minbase
 BASE_JRE=localhost/latchkey-base:debian12-jre17
 
@@ -47,7 +48,7 @@ cleanup() {
   for c in "${CONTAINERS[@]}"; do
     podman rm -f -t 0 "$c" >/dev/null 2>&1 || true
   done
-  podman secret rm "$SECRET" >/dev/null 2>&1 || true
+  podman secret rm "$SECRET" "$CONFIG_SECRET" >/dev/null 2>&1 || true
   for c in "${TMP_DIRS[@]}"; do rm -rf "$c"; done
 }
 trap cleanup EXIT
@@ -141,21 +142,22 @@ build_image() {
   podman_build "$STATE/$1.build.log" --build-arg BASE_IMAGE="$3" -f "$2" -t "localhost/latchkey:$1" .
 }
 
-# api METHOD PATH [JSON_BODY] [BEARER]: sets STATUS and BODY. Tokens travel on curl's standard input
-# (body, header), never in its arguments, and are never printed.
-api() {
-  local url="http://localhost:$CURRENT_PORT$2" out
-  if [ -n "${4:-}" ]; then
-    out=$(printf 'authorization: Bearer %s\n' "$4" | curl -s -m 10 -X "$1" -H @- -w '\n%{http_code}' "$url")
-  elif [ -n "${3:-}" ]; then
-    out=$(printf '%s' "$3" | curl -s -m 10 -X "$1" -H 'content-type: application/json' --data-binary @- \
-      -w '\n%{http_code}' "$url")
-  else
-    out=$(curl -s -m 10 -X "$1" -w '\n%{http_code}' "$url")
-  fi
-  STATUS=${out##*$'\n'}
-  BODY=${out%$'\n'*}
+# api METHOD PATH: sets STATUS and BODY
+# api_json METHOD PATH JSON: the JSON body on curl's standard input
+# api_auth METHOD PATH HEADER [FORM]: the header on curl's standard input, FORM (nothing secret) as -d
+# Tokens and secrets travel on curl's standard input, never in its arguments, and are never printed.
+api() { api_out "$(curl -s -m 10 -X "$1" -w '\n%{http_code}' "http://localhost:$CURRENT_PORT$2")"; }
+api_json() {
+  api_out "$(printf '%s' "$3" | curl -s -m 10 -X "$1" -H 'content-type: application/json' --data-binary @- \
+    -w '\n%{http_code}' "http://localhost:$CURRENT_PORT$2")"
 }
+api_auth() {
+  local form=()
+  if [ -n "${4:-}" ]; then form=(-d "$4"); fi
+  api_out "$(printf '%s\n' "$3" | curl -s -m 10 -X "$1" -H @- "${form[@]}" -w '\n%{http_code}' \
+    "http://localhost:$CURRENT_PORT$2")"
+}
+api_out() { STATUS=${1##*$'\n'}; BODY=${1%$'\n'*}; }
 
 # check_status WHAT STATUS: fails the run unless the last api call answered STATUS (prints the error code only)
 check_status() {
@@ -167,33 +169,49 @@ check_status() {
 }
 
 smoke_flow() {
-  local user password access refresh access2 refresh2
+  local user password access refresh access2 refresh2 basic
   user="img$(openssl rand -hex 6)"
   password=$(openssl rand -base64 18)   # a throwaway account's, never printed
   json() { jq -cn --arg u "$1" --arg p "$2" '{username: $u, password: $p}'; }
+  refresh_json() { jq -cn --arg t "$1" '{refresh_token: $t}'; }
 
   api GET /q/health/started; check_status "GET /q/health/started (the startup probe)" 200 || return 1
   api GET /q/health/live; check_status "GET /q/health/live (the liveness probe)" 200 || return 1
   api GET /.well-known/jwks.json; check_status "GET /.well-known/jwks.json" 200 || return 1
   [ "$(jq '.keys | length' <<<"$BODY")" -ge 1 ] || { problem "$CURRENT: the JWKS has no key"; return 1; }
   # a password on the common-password list: the list (a resource of the jar/executable) is in the image
-  api POST /auth/register "$(json "$user" '1qaz2wsx3edc')"
-  check_status "register with a common password refused" 400 || return 1
-  api POST /auth/register "$(json "$user" "$password")"; check_status "POST /auth/register" 201 || return 1
-  api POST /auth/login "$(json "$user" "$password")"; check_status "POST /auth/login" 200 || return 1
+  api_json POST /auth/register "$(json "$user" '1qaz2wsx3edc')"
+  check_status "POST /auth/register with a common password refused" 400 || return 1
+  api_json POST /auth/register "$(json "$user" "$password")"; check_status "POST /auth/register" 201 || return 1
+  api_json POST /auth/login "$(json "$user" "$password")"; check_status "POST /auth/login" 200 || return 1
   access=$(jq -r .access_token <<<"$BODY"); refresh=$(jq -r .refresh_token <<<"$BODY")
-  api POST /auth/refresh "$(jq -cn --arg t "$refresh" '{refresh_token: $t}')"
-  check_status "POST /auth/refresh" 200 || return 1
+  api_json POST /auth/refresh "$(refresh_json "$refresh")"; check_status "POST /auth/refresh" 200 || return 1
   access2=$(jq -r .access_token <<<"$BODY"); refresh2=$(jq -r .refresh_token <<<"$BODY")
   if [ "$refresh2" = "$refresh" ] || [ "$access2" = "$access" ]; then problem "$CURRENT: refresh did not rotate"; return 1; fi
-  api GET /auth/me "" "$access2"; check_status "GET /auth/me" 200 || return 1
+  api_auth GET /auth/me "authorization: Bearer $access2"; check_status "GET /auth/me" 200 || return 1
   [ "$(jq -r .username <<<"$BODY")" = "$user" ] || { problem "$CURRENT: /auth/me named another user"; return 1; }
-  api POST /auth/logout "$(jq -cn --arg t "$refresh2" '{refresh_token: $t}')"
-  check_status "POST /auth/logout" 204 || return 1
+  api_json POST /auth/logout "$(refresh_json "$refresh2")"; check_status "POST /auth/logout" 204 || return 1
   # after logout: the access token is denied (Redis denylist) and the refresh token is dead (PostgreSQL)
-  api GET /auth/me "" "$access2"; check_status "GET /auth/me after logout" 401 || return 1
-  api POST /auth/refresh "$(jq -cn --arg t "$refresh2" '{refresh_token: $t}')"
+  api_auth GET /auth/me "authorization: Bearer $access2"; check_status "GET /auth/me after logout" 401 || return 1
+  api_json POST /auth/refresh "$(refresh_json "$refresh2")"
   check_status "POST /auth/refresh after logout" 401 || return 1
+  # the client declared in config/application.properties of the working directory (mounted): the
+  # service's user can read it there
+  basic=$(printf 'images:%s' "$CLIENT_SECRET" | base64 -w0)
+  api_auth POST /oauth2/token "authorization: Basic $basic" grant_type=client_credentials
+  check_status "POST /oauth2/token, client from config/application.properties" 200 || return 1
+}
+
+# migrations_applied: the schema history the image's Flyway wrote, against the migrations in the source
+migrations_applied() {
+  local applied expected
+  applied=$(psql -h 127.0.0.1 -U postgres -tAc "SELECT count(*) FROM flyway_schema_history WHERE success" "$DATABASE")
+  expected=$(find src/main/resources/db/migration -name 'V*.sql' | wc -l)
+  if [ "$applied" != "$expected" ]; then
+    problem "$CURRENT: $applied migrations applied in $DATABASE, $expected in src/main/resources/db/migration"
+    return 1
+  fi
+  echo "  ok  a new database, migrated by the image's Flyway: $applied of $expected migrations"
 }
 
 # memory PID CGROUP_PATH: "VmRSS MiB / cgroup working set MiB" (working set = usage minus inactive
@@ -217,12 +235,14 @@ memory() {
 
 # prove NAME: run the image STARTS times; the first start also runs the smoke flow and is measured
 prove() {
-  local name=$1 image="localhost/latchkey:$1" user uid ctr pid cgroup t0 ms i code stop_ms
+  local name=$1 image="localhost/latchkey:$1" user uid workdir ctr pid cgroup t0 ms i code stop_ms
   local starts=() started_in=() idle="" after="" lines
   CURRENT=$name
   CURRENT_PORT=${PORT[$name]}
   user=$(podman image inspect -f '{{.Config.User}}' "$image")
   case "$user" in ''|0|root|0:*|root:*) problem "$name: the image runs as root (USER '$user')"; return ;; esac
+  workdir=$(podman image inspect -f '{{.Config.WorkingDir}}' "$image")
+  case "$workdir" in ''|/) problem "$name: the image sets no working directory (config/ would be /config)"; return ;; esac
   for i in $(seq 1 "$STARTS"); do
     refuse_ports_in_use "$CURRENT_PORT"
     if [ "$i" = 1 ]; then
@@ -238,6 +258,7 @@ prove() {
       --read-only --read-only-tmpfs=false --tmpfs /tmp:rw,nosuid,nodev,noexec,size=64m,mode=1777 \
       --cap-drop ALL --security-opt no-new-privileges --memory 768m \
       --secret "$SECRET,type=mount,target=/keys/signing.pem,uid=${user%%:*},mode=0400" \
+      --secret "$CONFIG_SECRET,type=mount,target=${workdir%/}/config/application.properties,uid=${user%%:*},mode=0400" \
       -e QUARKUS_HTTP_PORT="$CURRENT_PORT" \
       -e QUARKUS_DATASOURCE_JDBC_URL="jdbc:postgresql://127.0.0.1:5432/$DATABASE" \
       -e QUARKUS_DATASOURCE_USERNAME=postgres \
@@ -272,6 +293,7 @@ prove() {
       awk '$5 == "/" { exit ($6 ~ /^ro/ ? 0 : 1) }' "/proc/$pid/mountinfo" \
         || problem "$name: the root file system is writable"
       echo "  ok  runs as uid $uid, root file system read-only"
+      migrations_applied || true
       sleep 5
       idle=$(memory "$pid" "$cgroup")
       smoke_flow || true
@@ -308,8 +330,12 @@ prove() {
 mkdir -p "$STATE"
 ensure_tools
 throwaway_key "$STATE/signing.pem"
-podman secret rm "$SECRET" >/dev/null 2>&1 || true
+# a confidential client in config/application.properties, as an operator would mount it
+CLIENT_SECRET=$(openssl rand -hex 24)
+podman secret rm "$SECRET" "$CONFIG_SECRET" >/dev/null 2>&1 || true
 podman secret create "$SECRET" "$STATE/signing.pem" >/dev/null
+printf 'latchkey.clients.images.secret=%s\nlatchkey.clients.images.grants=client_credentials\n' "$CLIENT_SECRET" \
+  | podman secret create "$CONFIG_SECRET" - >/dev/null
 make_base_images
 
 RESULTS=()
