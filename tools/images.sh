@@ -299,6 +299,7 @@ prove() {
       smoke_flow || true
       sleep 2
       after=$(memory "$pid" "$cgroup")
+      echo "  /tmp (tmpfs) in use after the flow: $(du -sk "/proc/$pid/root/tmp" | cut -f1) KiB"
     fi
 
     # SIGTERM, as Kubernetes and `podman stop` send it: the service must be gone within the budget
