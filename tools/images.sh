@@ -29,11 +29,13 @@ DATABASE=latchkey_images
 REDIS_DB=10
 IMAGES=${IMAGES:-jvm native native-micro}
 STARTS=${STARTS:-3}
+LOGINS=${LOGINS:-64}
 STOP_BUDGET_S=10          # SIGTERM -> exited; Kubernetes' grace period is 30 s, ours is stricter
 READY_BUDGET_S=120
 STATE=target/images       # the throwaway signing key, the containers' logs
 SECRET=latchkey-images-signing-key
 CONFIG_SECRET=latchkey-images-config
+SECRET_GID=185           # as fsGroup in deploy/kubernetes: the secrets' group, mode 0440, owner root
 BASE_MIN=localhost/latchkey-base:debian12-minbase
 BASE_JRE=localhost/latchkey-base:debian12-jre17
 
@@ -200,6 +202,26 @@ smoke_flow() {
   basic=$(printf 'images:%s' "$CLIENT_SECRET" | base64 -w0)
   api_auth POST /oauth2/token "authorization: Basic $basic" grant_type=client_credentials
   check_status "POST /oauth2/token, client from config/application.properties" 200 || return 1
+  SMOKE_USER=$user SMOKE_PASSWORD=$password
+}
+
+# login_burst: LOGINS logins of the smoke flow's user, 4 at a time, for the memory under load
+# (argon2id: 19 MiB per verification, as many at once as there are cores; more than 5 logins of one
+# user at once would meet the throttle, which counts attempts before checking them). The body, with
+# the throwaway password, is in a private file, never printed.
+login_burst() {
+  local dir codes
+  dir=$(mktemp -d)
+  TMP_DIRS+=("$dir")
+  jq -cn --arg u "$SMOKE_USER" --arg p "$SMOKE_PASSWORD" '{username: $u, password: $p}' >"$dir/body"
+  codes=$(seq 1 "$LOGINS" | xargs -P 4 -I{} curl -s -m 30 -o /dev/null -w '%{http_code}\n' \
+    -H 'content-type: application/json' --data-binary @"$dir/body" "http://localhost:$CURRENT_PORT/auth/login")
+  rm -rf "$dir"
+  if [ "$(grep -c '^200$' <<<"$codes")" != "$LOGINS" ]; then
+    problem "$CURRENT: the burst of $LOGINS logins answered $(sort <<<"$codes" | uniq -c | xargs)"
+    return 1
+  fi
+  echo "  ok  $LOGINS logins, 4 at a time: 200"
 }
 
 # migrations_applied: the schema history the image's Flyway wrote, against the migrations in the source
@@ -233,10 +255,19 @@ memory() {
   echo "$rss $ws"
 }
 
+# memory_peak CGROUP_PATH: the most the container's cgroup has held (MiB; page cache included)
+memory_peak() {
+  local f
+  for f in "/sys/fs/cgroup/memory$1/memory.max_usage_in_bytes" "/sys/fs/cgroup$1/memory.peak"; do
+    if [ -r "$f" ]; then mib "$(cat "$f")"; return; fi
+  done
+  echo n/a
+}
+
 # prove NAME: run the image STARTS times; the first start also runs the smoke flow and is measured
 prove() {
   local name=$1 image="localhost/latchkey:$1" user uid workdir ctr pid cgroup t0 ms i code stop_ms
-  local starts=() started_in=() idle="" after="" lines
+  local starts=() started_in=() idle="" after="" loaded="" peak="" lines
   CURRENT=$name
   CURRENT_PORT=${PORT[$name]}
   user=$(podman image inspect -f '{{.Config.User}}' "$image")
@@ -257,8 +288,9 @@ prove() {
     podman create --name "$ctr" --network host \
       --read-only --read-only-tmpfs=false --tmpfs /tmp:rw,nosuid,nodev,noexec,size=64m,mode=1777 \
       --cap-drop ALL --security-opt no-new-privileges --memory 768m \
-      --secret "$SECRET,type=mount,target=/keys/signing.pem,uid=${user%%:*},mode=0400" \
-      --secret "$CONFIG_SECRET,type=mount,target=${workdir%/}/config/application.properties,uid=${user%%:*},mode=0400" \
+      --group-add "$SECRET_GID" \
+      --secret "$SECRET,type=mount,target=/keys/signing.pem,uid=0,gid=$SECRET_GID,mode=0440" \
+      --secret "$CONFIG_SECRET,type=mount,target=${workdir%/}/config/application.properties,uid=0,gid=$SECRET_GID,mode=0440" \
       -e QUARKUS_HTTP_PORT="$CURRENT_PORT" \
       -e QUARKUS_DATASOURCE_JDBC_URL="jdbc:postgresql://127.0.0.1:5432/$DATABASE" \
       -e QUARKUS_DATASOURCE_USERNAME=postgres \
@@ -296,10 +328,15 @@ prove() {
       migrations_applied || true
       sleep 5
       idle=$(memory "$pid" "$cgroup")
+      SMOKE_USER=
       smoke_flow || true
       sleep 2
       after=$(memory "$pid" "$cgroup")
       echo "  /tmp (tmpfs) in use after the flow: $(du -sk "/proc/$pid/root/tmp" | cut -f1) KiB"
+      if [ -n "${SMOKE_USER:-}" ]; then login_burst || true; fi
+      sleep 2
+      loaded=$(memory "$pid" "$cgroup")
+      peak=$(memory_peak "$cgroup")
     fi
 
     # SIGTERM, as Kubernetes and `podman stop` send it: the service must be gone within the budget
@@ -324,7 +361,7 @@ prove() {
     fi
     podman rm -f -t 0 "$ctr" >/dev/null
   done
-  RESULTS+=("$name|$(podman image inspect -f '{{.Size}}' "$image")|${starts[*]}|${started_in[*]}|$idle|$after")
+  RESULTS+=("$name|$(podman image inspect -f '{{.Size}}' "$image")|${starts[*]}|${started_in[*]}|$idle|$after|$loaded|$peak")
 }
 
 # ---- the run --------------------------------------------------------------------------------------
@@ -361,17 +398,19 @@ for name in $IMAGES; do
 done
 
 log "measurements (base images made here: $BASE_JRE for jvm, $BASE_MIN for native)"
-printf '%-13s %9s %9s  %-26s %-20s %-14s %s\n' image size "base" "ready after start (ms)" "Quarkus started in" \
-  "idle RSS/WS" "after flow RSS/WS (MiB)"
+printf '%-13s %8s %8s  %-20s %-20s %s\n' image size "of base" "ready after start" "Quarkus started in" \
+  "memory, MiB: RSS/WS idle, after flow, after logins; peak"
 for row in "${RESULTS[@]}"; do
-  IFS='|' read -r name size starts started idle after <<<"$row"
+  IFS='|' read -r name size starts started idle after loaded peak <<<"$row"
   base=$BASE_MIN; [ "$name" = jvm ] && base=$BASE_JRE
-  printf '%-13s %6s MB %6s MB  %-26s %-20s %-14s %s\n' "$name" "$(( size / 1000000 ))" \
-    "$(( $(podman image inspect -f '{{.Size}}' "$base") / 1000000 ))" "$starts" "$started" \
-    "${idle/ //}" "${after/ //}"
+  printf '%-13s %5s MB %5s MB  %-20s %-20s %s, %s, %s; %s\n' "$name" "$(( size / 1000000 ))" \
+    "$(( $(podman image inspect -f '{{.Size}}' "$base") / 1000000 ))" "${starts// /, } ms" "${started// /, }" \
+    "${idle/ //}" "${after/ //}" "${loaded/ //}" "$peak"
 done
-echo "RSS: VmRSS of the service's process (/proc/<pid>/status on the host), 5 s after ready and after the"
-echo "smoke flow; WS: its container's cgroup working set (usage minus inactive file pages)."
+echo "ready after start: podman start -> first 200 of /q/health/ready (the first start migrates a new database)."
+echo "RSS: VmRSS of the service's process (/proc/<pid>/status on the host); WS: its container's cgroup working"
+echo "set (usage minus inactive file pages, as the kubelet counts it); idle is 5 s after ready, 'after logins'"
+echo "after $LOGINS logins 4 at a time; peak: the cgroup's maximum usage (page cache included)."
 
 if [ ${#PROBLEMS[@]} -gt 0 ]; then
   log "tools/images.sh: ${#PROBLEMS[@]} problem(s)"
