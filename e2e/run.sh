@@ -37,6 +37,7 @@ refuse_ports_in_use "$PORT" "$FOREIGN_PORT" "$ALLOWED_PORT"
 LATCHKEY_ALLOWED_ORIGINS=http://localhost:$ALLOWED_PORT \
   start_service "$PORT" "$DB" "$REDIS" "$RUN_DIR/signing.pem" "$ARTIFACTS/service.log"
 wait_until_ready "$PORT"
+assert_quiet_start
 
 log "running e2e/spa.test.mjs"
 cd e2e

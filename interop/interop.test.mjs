@@ -202,6 +202,7 @@ describe('Latchkey with openid-client and jose', { timeout: 10 * TIMEOUT }, () =
     assert.equal(payload.preferred_username, username);
     assert.ok(Array.isArray(payload.groups), 'groups is an array');
     assert.equal(payload.sid, login.session_id);
+    assert.equal(payload.client_id, PUBLIC_CLIENT, 'RFC 9068 §2.2: the client the token was issued to');
     assert.match(payload.jti, UUID);
     assert.equal(payload.exp - payload.iat, 900);
     assert.ok(Math.abs(payload.iat - Date.now() / 1000) < 120, 'iat is now');
@@ -350,8 +351,13 @@ describe('Latchkey with openid-client and jose', { timeout: 10 * TIMEOUT }, () =
     assert.equal((await client.tokenIntrospection(gateway, revoked.refresh_token)).active, true);
     assert.equal((await client.tokenIntrospection(gateway, live.access_token)).active, true);
 
-    // a confidential client revokes the refresh token (HTTP Basic): the whole session ends
-    await client.tokenRevocation(gateway, revoked.refresh_token, { token_type_hint: 'refresh_token' });
+    // RFC 7009 §2.1: a confidential client may not revoke a token issued to the public client
+    await rejectsWithOAuthError(client.tokenRevocation(gateway, revoked.refresh_token, { token_type_hint: 'refresh_token' }),
+      'unauthorized_client', 400);
+    assert.equal((await client.tokenIntrospection(gateway, revoked.refresh_token)).active, true, 'nothing was revoked');
+
+    // the public client revokes the refresh token: the whole session ends
+    await client.tokenRevocation(web, revoked.refresh_token, { token_type_hint: 'refresh_token' });
     assert.deepEqual(await client.tokenIntrospection(gateway, revoked.refresh_token), { active: false });
     await rejectsWithOAuthError(client.refreshTokenGrant(web, revoked.refresh_token), 'invalid_grant', 400);
 

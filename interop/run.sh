@@ -47,6 +47,7 @@ LATCHKEY_CLIENTS_REPORTS_SCOPES='reports:read reports:write' \
 LATCHKEY_CLIENTS_GATEWAY_SECRET=$GATEWAY_SECRET \
   start_service "$PORT" "$DB" "$REDIS" "$RUN_DIR/signing.pem" "$RUN_DIR/service.log"
 wait_until_ready "$PORT"
+assert_quiet_start
 
 log "running interop/interop.test.mjs"
 cd interop

@@ -94,6 +94,15 @@ wait_until_ready() {
   fi
 }
 
+# assert_quiet_start: a normal start logs no WARN or ERROR line (call right after wait_until_ready;
+# later lines, e.g. the audit WARN of a detected reuse the test provokes, are the test's business)
+assert_quiet_start() {
+  if grep -E '^[0-9-]+ [0-9:,]+ (WARN|ERROR) ' "$SERVICE_LOG"; then
+    echo "the service logged the WARN/ERROR line(s) above while starting; a normal start must be quiet" >&2
+    exit 1
+  fi
+}
+
 # run_test COMMAND...: in the background and waited for, so that a signal reaches on_signal at
 # once rather than after the test; sets TEST_STATUS
 run_test() {

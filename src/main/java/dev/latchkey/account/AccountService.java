@@ -10,10 +10,10 @@ import jakarta.enterprise.context.ApplicationScoped;
 import org.hibernate.exception.ConstraintViolationException;
 import org.jboss.logging.Logger;
 
-import dev.latchkey.api.ErrorCode;
-import dev.latchkey.api.LatchkeyException;
 import dev.latchkey.audit.AuditTrail;
 import dev.latchkey.audit.AuditType;
+import dev.latchkey.error.ErrorCode;
+import dev.latchkey.error.LatchkeyException;
 import dev.latchkey.metrics.LatchkeyMetrics;
 import dev.latchkey.session.ClientInfo;
 import dev.latchkey.session.RevokeReason;
@@ -93,7 +93,12 @@ public class AccountService {
      * limit for this username and address the answer is 429, before any password is checked.
      */
     public User authenticate(String username, String password, ClientInfo client) {
-        if (password == null || password.length() > MAX_PASSWORD_CHARS) {
+        // a request without a username or password is malformed, not a failed guess: 400, and the
+        // throttle never sees it
+        if (username == null || username.isEmpty()) {
+            throw LatchkeyException.invalidRequest("username is required");
+        }
+        if (password == null || password.isEmpty() || password.length() > MAX_PASSWORD_CHARS) {
             throw LatchkeyException.invalidRequest("password is required and at most " + MAX_PASSWORD_CHARS
                     + " characters");
         }

@@ -10,8 +10,9 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import org.jboss.logging.Logger;
 
-import dev.latchkey.api.LatchkeyException;
 import dev.latchkey.config.LatchkeyConfig;
+import dev.latchkey.error.LatchkeyException;
+import dev.latchkey.error.OutageLog;
 import io.quarkus.redis.datasource.RedisDataSource;
 import io.quarkus.redis.datasource.keys.KeyCommands;
 import io.quarkus.redis.datasource.value.ValueCommands;
@@ -141,7 +142,7 @@ public class LoginThrottle {
         } catch (LatchkeyException e) {
             throw e;
         } catch (RuntimeException e) {
-            LOG.warnf("throttle state unavailable: %s", e.getClass().getName());
+            OutageLog.failed("Redis", "throttle counters", e);
             throw LatchkeyException.unavailable();
         }
     }

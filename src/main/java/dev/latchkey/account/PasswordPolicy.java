@@ -12,7 +12,7 @@ import java.util.Set;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
-import dev.latchkey.api.LatchkeyException;
+import dev.latchkey.error.LatchkeyException;
 
 /**
  * The password rules of the contract (NIST SP 800-63B §5.1.1.2): 8 to 128 code points, any

@@ -4,7 +4,7 @@ import java.text.Normalizer;
 import java.util.Locale;
 import java.util.regex.Pattern;
 
-import dev.latchkey.api.LatchkeyException;
+import dev.latchkey.error.LatchkeyException;
 
 /**
  * Username rules: NFKC-normalised and lower-cased (so "Alice" and "ALICE" are one account),

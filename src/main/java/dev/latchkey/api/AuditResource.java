@@ -21,6 +21,7 @@ import dev.latchkey.api.Responses.AuditEventResponse;
 import dev.latchkey.api.Responses.AuditPageResponse;
 import dev.latchkey.audit.AuditEvent;
 import dev.latchkey.audit.AuditTrail;
+import dev.latchkey.error.LatchkeyException;
 
 /** {@code GET /auth/audit}: the caller's own audit events, newest first, a page at a time. */
 @Path("/auth/audit")

@@ -33,6 +33,8 @@ import dev.latchkey.api.Responses.UserResponse;
 import dev.latchkey.api.TokenResponses.Transport;
 import dev.latchkey.audit.AuditType;
 import dev.latchkey.config.LatchkeyConfig;
+import dev.latchkey.error.ErrorCode;
+import dev.latchkey.error.LatchkeyException;
 import dev.latchkey.session.ClientInfo;
 import dev.latchkey.session.SessionService;
 import dev.latchkey.token.AccessTokenClaims;

@@ -6,6 +6,7 @@ import jakarta.ws.rs.core.Response;
 
 import org.jboss.resteasy.reactive.server.ServerRequestFilter;
 
+import dev.latchkey.error.LatchkeyException;
 import dev.latchkey.token.AccessTokenVerifier;
 import io.smallrye.mutiny.Uni;
 

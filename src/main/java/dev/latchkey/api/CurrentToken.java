@@ -2,6 +2,7 @@ package dev.latchkey.api;
 
 import jakarta.enterprise.context.RequestScoped;
 
+import dev.latchkey.error.LatchkeyException;
 import dev.latchkey.token.AccessTokenClaims;
 
 /** The verified access token of the current request, set by {@link BearerAuthFilter}. */

@@ -50,8 +50,8 @@ public class DiscoveryResource {
         m.put("subject_types_supported", List.of("public"));
         // no ID tokens are issued; access tokens are RS256 (listed because OpenID clients require the field)
         m.put("id_token_signing_alg_values_supported", List.of("RS256"));
-        m.put("claims_supported", List.of("iss", "aud", "sub", "upn", "preferred_username", "groups", "sid", "jti",
-                "iat", "exp"));
+        m.put("claims_supported", List.of("iss", "aud", "sub", "client_id", "upn", "preferred_username", "groups", "sid", "jti",
+                "iat", "exp", "scope"));
         this.metadata = Collections.unmodifiableMap(m);
     }
 

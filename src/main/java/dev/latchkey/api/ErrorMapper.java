@@ -11,6 +11,11 @@ import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 
+import dev.latchkey.error.ErrorCode;
+import dev.latchkey.error.Failures;
+import dev.latchkey.error.LatchkeyException;
+import dev.latchkey.error.OutageLog;
+
 /**
  * Writes every error a resource ends with in the contract's shape. The client gets a code and a
  * safe description; exception messages and class names never leave the server.
@@ -64,12 +69,12 @@ public class ErrorMapper {
             return unavailable(e);
         }
         // the message may quote SQL values; log the types only
-        LOG.errorf("unexpected failure: %s", describe(e));
+        LOG.errorf("unexpected failure: %s", Failures.describe(e));
         return toResponse(new LatchkeyException(ErrorCode.SERVER_ERROR, "an unexpected error occurred"));
     }
 
     private Response unavailable(Throwable e) {
-        LOG.warnf("dependency unavailable: %s", describe(e));
+        OutageLog.failed(Failures.dependencyOf(e), "request", e);
         return toResponse(LatchkeyException.unavailable());
     }
 
@@ -120,20 +125,5 @@ public class ErrorMapper {
             case INVALID_CLIENT -> e.status() == 401 ? "Basic realm=\"latchkey\"" : null;
             default -> null;
         };
-    }
-
-    private static String describe(Throwable e) {
-        StringBuilder chain = new StringBuilder();
-        for (Throwable t = e; t != null && chain.length() < 400; t = t.getCause() == t ? null : t.getCause()) {
-            if (chain.length() > 0) {
-                chain.append(" <- ");
-            }
-            chain.append(t.getClass().getName());
-            StackTraceElement[] frames = t.getStackTrace();
-            if (frames.length > 0) {
-                chain.append(" at ").append(frames[0]);
-            }
-        }
-        return chain.toString();
     }
 }

@@ -1,5 +1,7 @@
 package dev.latchkey.api;
 
+import dev.latchkey.error.LatchkeyException;
+
 /**
  * Bounds for every string a request may carry: a maximum length and no NUL (or other C0 control)
  * characters. Violations become 400 {@code invalid_request} naming the field, never its value.

@@ -3,6 +3,7 @@ package dev.latchkey.api;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 
+import dev.latchkey.error.LatchkeyException;
 import io.quarkus.vertx.http.runtime.filters.Filters;
 import io.vertx.core.json.Json;
 import io.vertx.ext.web.Router;

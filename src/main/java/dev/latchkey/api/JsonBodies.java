@@ -7,6 +7,9 @@ import jakarta.ws.rs.core.MediaType;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import dev.latchkey.error.ErrorCode;
+import dev.latchkey.error.LatchkeyException;
+
 /**
  * Reads the optional JSON body of endpoints a browser may call with no body at all (refresh and
  * logout in cookie mode): empty means "no body"; anything else must be JSON.

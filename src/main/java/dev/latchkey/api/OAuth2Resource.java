@@ -22,6 +22,8 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 import dev.latchkey.api.Responses.TokenResponse;
 import dev.latchkey.api.TokenResponses.Transport;
+import dev.latchkey.error.ErrorCode;
+import dev.latchkey.error.LatchkeyException;
 import dev.latchkey.oauth.OAuth2Service;
 import dev.latchkey.oauth.OAuth2Service.Caller;
 import dev.latchkey.session.ClientInfo;
@@ -47,7 +49,7 @@ public class OAuth2Resource {
         this.tokens = tokens;
     }
 
-    @Operation(summary = "OAuth 2.0 token endpoint (RFC 6749)", description = "grant_type=password or refresh_token with client_id (public client); grant_type=client_credentials with HTTP Basic.")
+    @Operation(summary = "OAuth 2.0 token endpoint (RFC 6749)", description = "grant_type=password or refresh_token for the public client (client_id form field, or HTTP Basic with its id and an empty password); grant_type=client_credentials with HTTP Basic.")
     @SecurityRequirement(name = OpenApiDefinition.CLIENT)
     @APIResponse(responseCode = "200", description = "Token response", content = @Content(mediaType = "application/json", schema = @Schema(implementation = Responses.TokenResponse.class)))
     @APIResponse(responseCode = "400", description = "invalid_request, invalid_grant, unauthorized_client, unsupported_grant_type, invalid_scope", content = @Content(mediaType = "application/json", schema = @Schema(implementation = ErrorResponse.class)))
@@ -95,10 +97,10 @@ public class OAuth2Resource {
         }
     }
 
-    @Operation(summary = "Token revocation (RFC 7009)", description = "A refresh token revokes its family; an access token is denied until it expires. Always 200 for an authenticated client.")
+    @Operation(summary = "Token revocation (RFC 7009)", description = "A refresh token revokes its family; an access token is denied until it expires. A client revokes only tokens issued to it. 200 also for unknown, expired or revoked tokens.")
     @SecurityRequirement(name = OpenApiDefinition.CLIENT)
     @APIResponse(responseCode = "200", description = "Revoked, or nothing to revoke")
-    @APIResponse(responseCode = "400", description = "No token", content = @Content(mediaType = "application/json", schema = @Schema(implementation = ErrorResponse.class)))
+    @APIResponse(responseCode = "400", description = "No token (invalid_request), or a valid token issued to another client (unauthorized_client; nothing is revoked)", content = @Content(mediaType = "application/json", schema = @Schema(implementation = ErrorResponse.class)))
     @APIResponse(responseCode = "401", description = "invalid_client", content = @Content(mediaType = "application/json", schema = @Schema(implementation = ErrorResponse.class)))
     @APIResponse(responseCode = "503", description = "PostgreSQL or Redis unreachable; nothing was changed", content = @Content(mediaType = "application/json", schema = @Schema(implementation = ErrorResponse.class)))
     @POST
@@ -106,8 +108,8 @@ public class OAuth2Resource {
     public Response revoke(MultivaluedMap<String, String> form, @HeaderParam(HttpHeaders.AUTHORIZATION) String authorization,
             HttpServerRequest http) {
         ClientInfo from = AuthResource.client(http, http.getHeader(HttpHeaders.USER_AGENT));
-        oauth.authenticate(authorization, single(form, "client_id"), true, from);
-        oauth.revoke(single(form, "token"), from);
+        Caller caller = oauth.authenticate(authorization, single(form, "client_id"), true, from);
+        oauth.revoke(caller, single(form, "token"), from);
         return Response.ok().header(HttpHeaders.CACHE_CONTROL, "no-store").build();
     }
 

@@ -21,6 +21,8 @@ import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 import dev.latchkey.api.Responses.SessionResponse;
+import dev.latchkey.error.ErrorCode;
+import dev.latchkey.error.LatchkeyException;
 import dev.latchkey.session.RefreshFamily;
 import dev.latchkey.session.SessionService;
 import dev.latchkey.token.AccessTokenClaims;

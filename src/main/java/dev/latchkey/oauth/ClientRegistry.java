@@ -13,9 +13,9 @@ import java.util.Set;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
-import dev.latchkey.api.ErrorCode;
-import dev.latchkey.api.LatchkeyException;
 import dev.latchkey.config.LatchkeyConfig;
+import dev.latchkey.error.ErrorCode;
+import dev.latchkey.error.LatchkeyException;
 import io.quarkus.runtime.Startup;
 
 /**

@@ -12,9 +12,9 @@ import jakarta.enterprise.context.ApplicationScoped;
 import dev.latchkey.account.AccountService;
 import dev.latchkey.account.LoginThrottle;
 import dev.latchkey.account.User;
-import dev.latchkey.api.ErrorCode;
-import dev.latchkey.api.LatchkeyException;
 import dev.latchkey.audit.AuditType;
+import dev.latchkey.error.ErrorCode;
+import dev.latchkey.error.LatchkeyException;
 import dev.latchkey.oauth.ClientRegistry.BasicCredentials;
 import dev.latchkey.oauth.ClientRegistry.Client;
 import dev.latchkey.session.ClientInfo;
@@ -56,22 +56,32 @@ public class OAuth2Service {
 
     /** Who is calling: a confidential client (authenticated), or the public client (by id). */
     public record Caller(Client confidential, boolean isPublic) {
+        /** The id of the calling client. */
+        public String id(String publicClientId) {
+            return confidential != null ? confidential.id() : publicClientId;
+        }
     }
 
     /**
-     * Authenticates the caller: HTTP Basic for confidential clients, or {@code client_id} = the
-     * public client id where {@code publicAllowed}. Failed client authentication is throttled per
-     * client id and address like a failed login.
+     * Authenticates the caller: HTTP Basic for confidential clients; the public client id, where
+     * {@code publicAllowed}, either as the {@code client_id} form field or as HTTP Basic with an
+     * empty password ({@code web:}), as many client libraries send it. A secret sent for the public
+     * client is refused. Failed client authentication is throttled per client id and address like
+     * a failed login.
      */
     public Caller authenticate(String authorization, String clientIdParam, boolean publicAllowed, ClientInfo from) {
         Optional<BasicCredentials> basic = ClientRegistry.parseBasic(authorization);
         if (basic.isPresent()) {
-            String key = "client:" + basic.get().id();
-            throttle.beginLogin(key, from.ip());
-            Client client = clients.authenticate(basic.get());
-            if (clientIdParam != null && !clientIdParam.equals(client.id())) {
+            BasicCredentials credentials = basic.get();
+            if (clientIdParam != null && !clientIdParam.equals(credentials.id())) {
                 throw ClientRegistry.invalidClient();
             }
+            if (credentials.id().equals(clients.publicClientId())) {
+                return authenticatePublicOverBasic(credentials, publicAllowed, from);
+            }
+            String key = "client:" + credentials.id();
+            throttle.beginLogin(key, from.ip());
+            Client client = clients.authenticate(credentials);
             throttle.loginSucceeded(key, from.ip());
             return new Caller(client, false);
         }
@@ -79,6 +89,20 @@ public class OAuth2Service {
             return new Caller(null, true);
         }
         throw ClientRegistry.invalidClient();
+    }
+
+    /** {@code Authorization: Basic base64("web:")}: the public client, which has no secret to send. */
+    private Caller authenticatePublicOverBasic(BasicCredentials credentials, boolean publicAllowed, ClientInfo from) {
+        if (!credentials.secret().isEmpty()) {
+            // a secret for a client that has none: a failed client authentication like any other
+            String key = "client:" + credentials.id();
+            throttle.beginLogin(key, from.ip());
+            throw ClientRegistry.invalidClient();
+        }
+        if (!publicAllowed) {
+            throw ClientRegistry.invalidClient();
+        }
+        return new Caller(null, true);
     }
 
     /** Resource-owner password grant: the same login as {@code /auth/login}. */
@@ -128,23 +152,41 @@ public class OAuth2Service {
 
     /**
      * RFC 7009: a refresh token revokes its family, an access token is denied until it expires.
-     * Unknown, invalid and already revoked tokens are fine: the answer is the same.
+     * Unknown, invalid, expired and already revoked tokens are fine: the answer is the same. A
+     * client revokes only tokens issued to it (§2.1): the public client the users' tokens, a
+     * confidential client its own client-credentials tokens; another client's token is 400
+     * {@code unauthorized_client} and nothing is revoked.
      */
-    public void revoke(String token, ClientInfo from) {
+    public void revoke(Caller caller, String token, ClientInfo from) {
         required("token", token);
+        String callerId = caller.id(clients.publicClientId());
         if (OpaqueTokens.isWellFormed(token)) {
+            if (!caller.isPublic()) {
+                if (sessions.isKnownRefreshToken(token)) {
+                    throw notIssuedToCaller();
+                }
+                return;
+            }
             sessions.revokeByToken(token, AuditType.TOKEN_REVOKED, from);
             return;
         }
+        AccessTokenClaims claims;
         try {
-            AccessTokenClaims claims = verifier.verifySignatureAndClaims(token);
-            sessions.denyAccessToken(claims.jti(), claims.expiresAt());
+            claims = verifier.verifySignatureAndClaims(token);
         } catch (LatchkeyException e) {
             if (e.code() == ErrorCode.TEMPORARILY_UNAVAILABLE) {
                 throw e;
             }
-            // not one of ours, or expired: nothing to revoke
+            return; // not one of ours, or expired: nothing to revoke
         }
+        if (!callerId.equals(claims.clientId())) {
+            throw notIssuedToCaller();
+        }
+        sessions.denyAccessToken(claims.jti(), claims.expiresAt());
+    }
+
+    private static LatchkeyException notIssuedToCaller() {
+        return new LatchkeyException(ErrorCode.UNAUTHORIZED_CLIENT, "the token was not issued to this client");
     }
 
     /** RFC 7662, revocation-aware; only confidential clients may ask. */

@@ -9,10 +9,9 @@ import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
-import org.jboss.logging.Logger;
-
-import dev.latchkey.api.LatchkeyException;
 import dev.latchkey.config.LatchkeyConfig;
+import dev.latchkey.error.LatchkeyException;
+import dev.latchkey.error.OutageLog;
 import io.quarkus.redis.datasource.ReactiveRedisDataSource;
 import io.quarkus.redis.datasource.RedisDataSource;
 import io.quarkus.redis.datasource.value.ReactiveValueCommands;
@@ -35,8 +34,6 @@ public class Denylist {
 
     /** The clock skew allowed when verifying {@code exp}, {@code iat} and {@code nbf}. */
     public static final Duration CLOCK_SKEW = Duration.ofSeconds(30);
-
-    private static final Logger LOG = Logger.getLogger(Denylist.class);
 
     private final ValueCommands<String, String> values;
     private final ReactiveValueCommands<String, String> reactiveValues;
@@ -106,7 +103,7 @@ public class Denylist {
         return reactiveValues.mget(keys)
                 .map(found -> revoked(found, jtiKey, sidKey, userKey, issuedAt))
                 .onFailure().transform(e -> {
-                    LOG.warnf("revocation check failed, refusing the token: %s", e.getClass().getName());
+                    OutageLog.failed("Redis", "revocation check, token refused", e);
                     return LatchkeyException.unavailable();
                 });
     }
@@ -160,7 +157,7 @@ public class Denylist {
         try {
             return command.get();
         } catch (RuntimeException e) {
-            LOG.warnf("Redis write/read failed: %s", e.getClass().getName());
+            OutageLog.failed("Redis", "revocation state", e);
             throw LatchkeyException.unavailable();
         }
     }

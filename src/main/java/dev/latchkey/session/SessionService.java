@@ -16,10 +16,11 @@ import jakarta.persistence.PersistenceException;
 
 import org.jboss.logging.Logger;
 
-import dev.latchkey.api.LatchkeyException;
 import dev.latchkey.audit.AuditTrail;
 import dev.latchkey.audit.AuditType;
 import dev.latchkey.config.LatchkeyConfig;
+import dev.latchkey.error.ErrorCode;
+import dev.latchkey.error.LatchkeyException;
 import dev.latchkey.metrics.LatchkeyMetrics;
 import dev.latchkey.revocation.Denylist;
 import io.quarkus.narayana.jta.QuarkusTransaction;
@@ -227,12 +228,17 @@ public class SessionService {
         return revoked;
     }
 
+    /** True if this raw value is a refresh token we issued (current, rotated or of an ended family). */
+    public boolean isKnownRefreshToken(String raw) {
+        return OpaqueTokens.isWellFormed(raw) && RefreshToken.findByHash(OpaqueTokens.hash(raw)).isPresent();
+    }
+
     /** Revokes one session of {@code userId}; 404 if it is not theirs or does not exist. */
     public void revokeSession(UUID userId, UUID familyId, ClientInfo client) {
         QuarkusTransaction.requiringNew().run(() -> {
             RefreshFamily family = RefreshFamily.findByIdForUpdate(familyId)
                     .filter(f -> f.userId.equals(userId))
-                    .orElseThrow(() -> new LatchkeyException(dev.latchkey.api.ErrorCode.NOT_FOUND, "no such session"));
+                    .orElseThrow(() -> new LatchkeyException(ErrorCode.NOT_FOUND, "no such session"));
             if (family.revokedAt == null) {
                 revoke(family, RevokeReason.LOGOUT);
                 audit.record(AuditType.SESSION_REVOKED, true, userId, family.id, client);

@@ -4,7 +4,8 @@ import java.util.List;
 
 /**
  * What a verified access token says. {@code sid} and {@code username} are null for a client's
- * own token ({@code client_credentials}); {@code clientId} is null for a user's token.
+ * own token ({@code client_credentials}); {@code clientId} is the client the token was issued to:
+ * the public client for a user's token, the confidential client itself for its own token.
  */
 public record AccessTokenClaims(
         String raw,

@@ -26,6 +26,8 @@ public class AccessTokenIssuer {
 
     /** The JOSE {@code typ} of every access token (RFC 9068 §2.1). */
     public static final String TYPE = "at+jwt";
+    /** RFC 9068 §2.2: the client the token was issued to; the public client id for a user's token. */
+    static final String CLIENT_ID = "client_id";
 
     private final SigningKeys keys;
     private final LatchkeyConfig config;
@@ -46,14 +48,18 @@ public class AccessTokenIssuer {
         }
     }
 
-    /** A token for a user's session ({@code sid} = refresh-token family id). */
+    /**
+     * A token for a user's session ({@code sid} = refresh-token family id), issued to the public
+     * client ({@code client_id}, which RFC 9068 §2.2 requires on every access token).
+     */
     public IssuedAccessToken issueForUser(UUID userId, String username, List<String> roles, UUID sid) {
         JwtClaimsBuilder claims = Jwt.claims()
                 .subject(userId.toString())
                 .upn(username)
                 .preferredUserName(username)
                 .groups(new HashSet<>(roles))
-                .claim("sid", sid.toString());
+                .claim("sid", sid.toString())
+                .claim(CLIENT_ID, config.publicClientId());
         return sign(claims);
     }
 
@@ -61,7 +67,7 @@ public class AccessTokenIssuer {
     public IssuedAccessToken issueForClient(String clientId, Set<String> scopes) {
         JwtClaimsBuilder claims = Jwt.claims()
                 .subject(clientId)
-                .claim("client_id", clientId);
+                .claim(CLIENT_ID, clientId);
         if (!scopes.isEmpty()) {
             claims.claim("scope", String.join(" ", scopes));
         }

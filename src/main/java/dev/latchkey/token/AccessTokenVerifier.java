@@ -30,8 +30,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 
-import dev.latchkey.api.LatchkeyException;
 import dev.latchkey.config.LatchkeyConfig;
+import dev.latchkey.error.LatchkeyException;
 import dev.latchkey.metrics.LatchkeyMetrics;
 import dev.latchkey.revocation.Denylist;
 import io.micrometer.core.instrument.Timer;
@@ -64,6 +64,9 @@ public class AccessTokenVerifier {
     private final ObjectMapper json;
     private final String issuer;
     private final String[] audience;
+    private final String publicClientId;
+    /** The configured access-token lifetime: no token may claim a longer one (see {@link #verifyUncached}). */
+    private final long maxLifetimeSeconds;
     private final LatchkeyMetrics metrics;
     /** Tokens whose signature and claims checked out, until they expire; bounded. */
     private final Cache<String, AccessTokenClaims> verified;
@@ -81,6 +84,8 @@ public class AccessTokenVerifier {
         this.json = json;
         this.issuer = config.issuer();
         this.audience = config.audience().toArray(String[]::new);
+        this.publicClientId = config.publicClientId();
+        this.maxLifetimeSeconds = config.accessTokenTtl().toSeconds();
     }
 
     /** Verifies signature, header and claims, then the revocation state (one Redis round trip). */
@@ -157,19 +162,26 @@ public class AccessTokenVerifier {
             String clientId = jwt.getClaimValue("client_id", String.class);
             String username = jwt.getClaimValue("upn", String.class);
             if (sid != null) {
-                // a user's session token: sub and sid are UUIDs, a username is present, no client_id
+                // a user's session token: sub and sid are UUIDs, a username is present, and it was
+                // issued to the public client (tokens minted before client_id was added have none)
                 parseUuid(subject);
                 parseUuid(sid);
-                if (username == null || clientId != null) {
-                    throw refuse("user token without upn, or with client_id");
+                if (username == null || (clientId != null && !clientId.equals(publicClientId))) {
+                    throw refuse("user token without upn, or issued to another client");
                 }
             } else if (clientId == null || !clientId.equals(subject)) {
                 throw refuse("neither a session token (sid) nor a client token (client_id = sub)");
             }
+            long issuedAt = jwt.getIssuedAt().getValue();
+            long expiresAt = jwt.getExpirationTime().getValue();
+            if (expiresAt - issuedAt > maxLifetimeSeconds) {
+                // revocation records live as long as the configured lifetime (plus skew): a token
+                // claiming to live longer could outlive its own revocation, so it is never valid
+                throw refuse("lifetime longer than the configured access-token lifetime");
+            }
             List<String> groups = jwt.hasClaim("groups") ? jwt.getStringListClaimValue("groups") : List.of();
-            return new AccessTokenClaims(token, subject, username, groups, sid, jwt.getJwtId(),
-                    jwt.getIssuedAt().getValue(), jwt.getExpirationTime().getValue(), clientId,
-                    jwt.getClaimValue("scope", String.class));
+            return new AccessTokenClaims(token, subject, username, groups, sid, jwt.getJwtId(), issuedAt, expiresAt,
+                    sid != null ? publicClientId : clientId, jwt.getClaimValue("scope", String.class));
         } catch (MalformedClaimException e) {
             throw refuse("malformed claim");
         }

@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.junit.jupiter.api.Test;
 
-import dev.latchkey.api.LatchkeyException;
+import dev.latchkey.error.LatchkeyException;
 
 class PasswordPolicyTest {
 

@@ -62,6 +62,18 @@ class JwtAttacksTest {
         Expect.invalidToken(me(token));
     }
 
+    static void accepted(String token) {
+        assertEquals(200, me(token).statusCode());
+    }
+
+    static long issuedAt(JwtClaims claims) {
+        try {
+            return claims.getIssuedAt().getValue();
+        } catch (org.jose4j.jwt.MalformedClaimException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     static long now() {
         return System.currentTimeMillis() / 1000;
     }
@@ -525,9 +537,21 @@ class JwtAttacksTest {
     }
 
     @Test
-    @DisplayName("RFC 8725 §3.12: a user token that also carries client_id (mixed kinds) is refused")
-    void userTokenWithClientIdIsRefused() {
+    @DisplayName("RFC 8725 §3.12 / RFC 9068 §2.2: a user token issued to another client than the public one is refused")
+    void userTokenOfAnotherClientIsRefused() {
         refused(Forge.rs256(Forge.claims(c -> c.setClaim("client_id", c.getClaimValueAsString("sub")))));
+        refused(Forge.rs256(Forge.claims(c -> c.setClaim("client_id", "reports"))));
+    }
+
+    @Test
+    @DisplayName("API.md (lifetime bound): a token signed with our key that claims a longer life than the configured one is refused")
+    void tokenLivingLongerThanTheConfiguredLifetimeIsRefused() {
+        accepted(Forge.rs256(Forge.claims(c -> c.setExpirationTime(
+                NumericDate.fromSeconds(issuedAt(c) + 15 * 60)))));
+        refused(Forge.rs256(Forge.claims(c -> c.setExpirationTime(
+                NumericDate.fromSeconds(issuedAt(c) + 15 * 60 + 1)))));
+        refused(Forge.rs256(Forge.claims(c -> c.setExpirationTime(
+                NumericDate.fromSeconds(issuedAt(c) + 24 * 3600)))));
     }
 
     @Test

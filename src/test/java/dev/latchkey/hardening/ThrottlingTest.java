@@ -146,6 +146,40 @@ public class ThrottlingTest {
         assertTrue(Integer.parseInt(last.header("Retry-After")) > 0);
     }
 
+    @Test
+    void loginsWithoutAUsernameAreMalformedAndNeverCountTowardsTheLimit() {
+        // three failures per username+address is the limit here: ten malformed requests would
+        // have reached it (and the address limit of 8) if they counted
+        for (int i = 0; i < 10; i++) {
+            Map<String, Object> body = new java.util.HashMap<>();
+            body.put("password", "some password " + i);
+            switch (i % 3) {
+                case 0 -> body.put("username", "");
+                case 1 -> body.put("username", null);
+                default -> {
+                    // no username field at all
+                }
+            }
+            given().contentType(ContentType.JSON).body(body).post("/auth/login")
+                    .then().statusCode(400).body("error", equalTo("invalid_request"));
+        }
+        given().contentType(ContentType.JSON).body(Map.of("username", "someone", "password", "")).post("/auth/login")
+                .then().statusCode(400).body("error", equalTo("invalid_request"));
+        TestUser user = TestUsers.register();
+        login(user.username(), user.password()).then().statusCode(200);
+        assertTrue(redis.key().keys("lk:throttle:login*").isEmpty() || failuresCounted() == 0,
+                "malformed logins left throttle counters behind");
+    }
+
+    private long failuresCounted() {
+        long total = 0;
+        for (String key : redis.key().keys("lk:throttle:login*")) {
+            String value = redis.value(String.class).get(key);
+            total += value == null ? 0 : Long.parseLong(value);
+        }
+        return total;
+    }
+
     static Response login(String username, String password) {
         return given().contentType(ContentType.JSON).body(Map.of("username", username, "password", password))
                 .post("/auth/login");

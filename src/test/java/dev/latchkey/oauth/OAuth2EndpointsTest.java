@@ -148,8 +148,8 @@ class OAuth2EndpointsTest {
     void revokingARefreshTokenKillsItsFamilyAndAnAccessTokenIsDenied() {
         Session session = TestUsers.newSession();
         Session other = TestUsers.login(session.user());
-        basic(GATEWAY, GATEWAY_SECRET).formParam("token", session.refreshToken())
-                .formParam("token_type_hint", "refresh_token").post("/oauth2/revoke")
+        form().formParams(Map.of("client_id", "web", "token", session.refreshToken(), "token_type_hint",
+                "refresh_token")).post("/oauth2/revoke")
                 .then().statusCode(200);
         TestUsers.refresh(session.refreshToken()).then().statusCode(401);
         assertEquals(401, meStatus(session.accessToken()));

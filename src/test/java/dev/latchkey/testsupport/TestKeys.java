@@ -57,6 +57,7 @@ public final class TestKeys {
         claims.setClaim("preferred_username", "forged-user");
         claims.setStringListClaim("groups", "user");
         claims.setClaim("sid", UUID.randomUUID().toString());
+        claims.setClaim("client_id", "web");
         claims.setJwtId(UUID.randomUUID().toString());
         claims.setIssuedAtToNow();
         claims.setExpirationTimeMinutesInTheFuture(15);

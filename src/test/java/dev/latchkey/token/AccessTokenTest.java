@@ -46,8 +46,9 @@ class AccessTokenTest {
     void claimsAreExactlyThoseOfTheContract() throws Exception {
         Session session = TestUsers.newSession();
         Map<?, ?> claims = json.readValue(part(session.accessToken(), 1), Map.class);
-        assertEquals(Set.of("iss", "aud", "sub", "upn", "preferred_username", "groups", "sid", "jti", "iat", "exp"),
-                claims.keySet());
+        assertEquals(Set.of("iss", "aud", "sub", "client_id", "upn", "preferred_username", "groups", "sid", "jti",
+                "iat", "exp"), claims.keySet());
+        assertEquals("web", claims.get("client_id"), "RFC 9068 §2.2: the public client the token was issued to");
         assertEquals("http://localhost:8080", claims.get("iss"));
         assertEquals("latchkey", claims.get("aud"));
         assertEquals(session.user().id(), claims.get("sub"));

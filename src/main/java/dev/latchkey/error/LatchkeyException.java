@@ -1,4 +1,4 @@
-package dev.latchkey.api;
+package dev.latchkey.error;
 
 import java.time.Duration;
 import java.util.Optional;

@@ -1,4 +1,4 @@
-package dev.latchkey.api;
+package dev.latchkey.error;
 
 import java.net.ConnectException;
 import java.net.SocketException;
@@ -36,6 +36,39 @@ public final class Failures {
             }
         }
         return false;
+    }
+
+    /** Which dependency a failure came from, for the log: PostgreSQL, Redis, or neither known. */
+    public static String dependencyOf(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            String type = t.getClass().getName();
+            if (t instanceof SQLException || type.startsWith("org.hibernate.") || type.startsWith("io.agroal.")) {
+                return "PostgreSQL";
+            }
+            if (type.startsWith("io.vertx.redis.") || type.startsWith("io.quarkus.redis.")) {
+                return "Redis";
+            }
+        }
+        return "a dependency";
+    }
+
+    /**
+     * The exception chain as class names and the first frame of each, never messages (they may
+     * quote SQL values or tokens): what the log may say about a failure.
+     */
+    public static String describe(Throwable e) {
+        StringBuilder chain = new StringBuilder();
+        for (Throwable t = e; t != null && chain.length() < 400; t = t.getCause() == t ? null : t.getCause()) {
+            if (chain.length() > 0) {
+                chain.append(" <- ");
+            }
+            chain.append(t.getClass().getName());
+            StackTraceElement[] frames = t.getStackTrace();
+            if (frames.length > 0) {
+                chain.append(" at ").append(frames[0]);
+            }
+        }
+        return chain.toString();
     }
 
     /** SQLSTATE classes 08 (connection), 53 (resources), 57 (operator intervention), 58 (system). */

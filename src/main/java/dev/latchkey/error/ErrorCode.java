@@ -1,4 +1,4 @@
-package dev.latchkey.api;
+package dev.latchkey.error;
 
 /**
  * The error codes of the contract (RFC 6749 §5.2, RFC 6750 §3, RFC 7009, RFC 8628 for
