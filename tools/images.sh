@@ -398,12 +398,12 @@ for name in $IMAGES; do
 done
 
 log "measurements (base images made here: $BASE_JRE for jvm, $BASE_MIN for native)"
-printf '%-13s %8s %8s  %-20s %-20s %s\n' image size "of base" "ready after start" "Quarkus started in" \
+printf '%-13s %8s %8s  %-24s %-24s %s\n' image size "of base" "ready after start" "Quarkus started in" \
   "memory, MiB: RSS/WS idle, after flow, after logins; peak"
 for row in "${RESULTS[@]}"; do
   IFS='|' read -r name size starts started idle after loaded peak <<<"$row"
   base=$BASE_MIN; [ "$name" = jvm ] && base=$BASE_JRE
-  printf '%-13s %5s MB %5s MB  %-20s %-20s %s, %s, %s; %s\n' "$name" "$(( size / 1000000 ))" \
+  printf '%-13s %5s MB %5s MB  %-24s %-24s %s, %s, %s; %s\n' "$name" "$(( size / 1000000 ))" \
     "$(( $(podman image inspect -f '{{.Size}}' "$base") / 1000000 ))" "${starts// /, } ms" "${started// /, }" \
     "${idle/ //}" "${after/ //}" "${loaded/ //}" "$peak"
 done
