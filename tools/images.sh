@@ -316,7 +316,7 @@ prove() {
     fi
     starts+=("$ms")
     started_in+=("$(grep -o 'started in [0-9.]*s' "$STATE/$ctr.log" | head -1 | cut -d' ' -f3)")
-    echo "start $i: ready ${ms} ms after podman start (Quarkus: started in ${started_in[-1]})"
+    echo "start $i: ready ${ms} ms after podman start (Quarkus: started in ${started_in[-1]}; machine load $(cut -d' ' -f1 /proc/loadavg))"
 
     if [ "$i" = 1 ]; then
       # what the kernel says about the running process: its user and its root file system
