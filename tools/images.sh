@@ -255,6 +255,18 @@ memory() {
   echo "$rss $ws"
 }
 
+# cpu_ms CGROUP_PATH: CPU time the container has used so far (ms), less sensitive than the wall clock
+# to what else the machine runs
+cpu_ms() {
+  if [ -r "/sys/fs/cgroup/cpuacct$1/cpuacct.usage" ]; then                   # cgroup v1, ns
+    echo $(( $(cat "/sys/fs/cgroup/cpuacct$1/cpuacct.usage") / 1000000 ))
+  elif [ -r "/sys/fs/cgroup$1/cpu.stat" ]; then                               # cgroup v2, us
+    awk '$1 == "usage_usec" { printf "%d", $2 / 1000 }' "/sys/fs/cgroup$1/cpu.stat"
+  else
+    echo n/a
+  fi
+}
+
 # memory_peak CGROUP_PATH: the most the container's cgroup has held (MiB; page cache included)
 memory_peak() {
   local f
@@ -267,7 +279,7 @@ memory_peak() {
 # prove NAME: run the image STARTS times; the first start also runs the smoke flow and is measured
 prove() {
   local name=$1 image="localhost/latchkey:$1" user uid workdir ctr pid cgroup t0 ms i code stop_ms
-  local starts=() started_in=() idle="" after="" loaded="" peak="" lines
+  local cpu starts=() cpus=() started_in=() idle="" after="" loaded="" peak="" lines
   CURRENT=$name
   CURRENT_PORT=${PORT[$name]}
   user=$(podman image inspect -f '{{.Config.User}}' "$image")
@@ -305,7 +317,9 @@ prove() {
     cgroup=$(podman inspect -f '{{.State.CgroupPath}}' "$ctr")
     ms=
     while [ $(( $(now_ms) - t0 )) -lt $(( READY_BUDGET_S * 1000 )) ] && kill -0 "$pid" 2>/dev/null; do
-      if curl -fs -m 1 -o /dev/null "http://localhost:$CURRENT_PORT/q/health/ready"; then ms=$(( $(now_ms) - t0 )); break; fi
+      if curl -fs -m 1 -o /dev/null "http://localhost:$CURRENT_PORT/q/health/ready"; then
+        ms=$(( $(now_ms) - t0 )); cpu=$(cpu_ms "$cgroup"); break
+      fi
       sleep 0.1
     done
     podman logs "$ctr" >"$STATE/$ctr.log" 2>&1 || true
@@ -315,8 +329,9 @@ prove() {
       return
     fi
     starts+=("$ms")
+    cpus+=("$cpu")
     started_in+=("$(grep -o 'started in [0-9.]*s' "$STATE/$ctr.log" | head -1 | cut -d' ' -f3)")
-    echo "start $i: ready ${ms} ms after podman start (Quarkus: started in ${started_in[-1]}; machine load $(cut -d' ' -f1 /proc/loadavg))"
+    echo "start $i: ready ${ms} ms after podman start, ${cpu} ms of CPU (Quarkus: started in ${started_in[-1]}; machine load $(cut -d' ' -f1 /proc/loadavg))"
 
     if [ "$i" = 1 ]; then
       # what the kernel says about the running process: its user and its root file system
@@ -361,7 +376,7 @@ prove() {
     fi
     podman rm -f -t 0 "$ctr" >/dev/null
   done
-  RESULTS+=("$name|$(podman image inspect -f '{{.Size}}' "$image")|${starts[*]}|${started_in[*]}|$idle|$after|$loaded|$peak")
+  RESULTS+=("$name|$(podman image inspect -f '{{.Size}}' "$image")|${starts[*]}|${cpus[*]}|${started_in[*]}|$idle|$after|$loaded|$peak")
 }
 
 # ---- the run --------------------------------------------------------------------------------------
@@ -398,16 +413,17 @@ for name in $IMAGES; do
 done
 
 log "measurements (base images made here: $BASE_JRE for jvm, $BASE_MIN for native)"
-printf '%-13s %8s %8s  %-24s %-24s %s\n' image size "of base" "ready after start" "Quarkus started in" \
-  "memory, MiB: RSS/WS idle, after flow, after logins; peak"
+printf '%-13s %8s %8s  %-24s %-24s %-24s %s\n' image size "of base" "ready after start" "CPU until ready" \
+  "Quarkus started in" "memory, MiB: RSS/WS idle, after flow, after logins; peak"
 for row in "${RESULTS[@]}"; do
-  IFS='|' read -r name size starts started idle after loaded peak <<<"$row"
+  IFS='|' read -r name size starts cpus started idle after loaded peak <<<"$row"
   base=$BASE_MIN; [ "$name" = jvm ] && base=$BASE_JRE
-  printf '%-13s %5s MB %5s MB  %-24s %-24s %s, %s, %s; %s\n' "$name" "$(( size / 1000000 ))" \
-    "$(( $(podman image inspect -f '{{.Size}}' "$base") / 1000000 ))" "${starts// /, } ms" "${started// /, }" \
-    "${idle/ //}" "${after/ //}" "${loaded/ //}" "$peak"
+  printf '%-13s %5s MB %5s MB  %-24s %-24s %-24s %s, %s, %s; %s\n' "$name" "$(( size / 1000000 ))" \
+    "$(( $(podman image inspect -f '{{.Size}}' "$base") / 1000000 ))" "${starts// /, } ms" "${cpus// /, } ms" \
+    "${started// /, }" "${idle/ //}" "${after/ //}" "${loaded/ //}" "$peak"
 done
-echo "ready after start: podman start -> first 200 of /q/health/ready (the first start migrates a new database)."
+echo "ready after start: podman start -> first 200 of /q/health/ready (the first start migrates a new database);"
+echo "CPU until ready: the container's cgroup CPU time then (user + system, all threads)."
 echo "RSS: VmRSS of the service's process (/proc/<pid>/status on the host); WS: its container's cgroup working"
 echo "set (usage minus inactive file pages, as the kubelet counts it); idle is 5 s after ready, 'after logins'"
 echo "after $LOGINS logins 4 at a time; peak: the cgroup's maximum usage (page cache included)."
