@@ -325,7 +325,11 @@ prove() {
     podman logs "$ctr" >"$STATE/$ctr.log" 2>&1 || true
     if [ -z "$ms" ]; then
       tail -30 "$STATE/$ctr.log" >&2
-      problem "$name: not ready within ${READY_BUDGET_S} s (start $i; log: $STATE/$ctr.log)"
+      if kill -0 "$pid" 2>/dev/null; then
+        problem "$name: not ready within ${READY_BUDGET_S} s (start $i; log: $STATE/$ctr.log)"
+      else
+        problem "$name: exited before it was ready (start $i; log: $STATE/$ctr.log)"
+      fi
       return
     fi
     starts+=("$ms")
