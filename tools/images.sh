@@ -7,8 +7,8 @@
 # smoke flow register -> login -> refresh -> /auth/me -> logout with curl, no WARN or ERROR line in
 # its log, SIGTERM -> exit within 10 s; then the measurements (size, start in wall-clock and CPU time,
 # memory idle, after the flow and after a burst of logins). The JVM image is built from
-# target/quarkus-app (packaged if missing); both native images
-# only when a native executable (target/*-runner) exists.
+# target/quarkus-app (packaged if missing); both native images only when a native executable
+# (target/*-runner) exists.
 #
 # No registry is reachable from our machines, so the base images are made here (once, then kept):
 # a Debian 12 minbase (debootstrap, podman import) for the native images, and the same with Debian's
