@@ -265,11 +265,15 @@ async function startService() {
     LATCHKEY_REGISTRATION_MAX_PER_ADDRESS: '1000000',
     LATCHKEY_LOGIN_MAX_FAILURES_PER_ADDRESS: '1000000',
   };
-  const args = [...cfg.javaOpts, '-jar', cfg.jar];
-  log(`starting ${cfg.java} ${args.join(' ')} on port ${cfg.port} (log: ${path.relative(cfg.repo, logPath)})`);
+  log(`starting ${cfg.java} ${cfg.javaOpts.join(' ')} -jar ${cfg.jar} on port ${cfg.port} (log: ${path.relative(cfg.repo, logPath)})`);
   const t0 = performance.now();
-  // cwd = the work dir, so that no config/application.properties of the checkout is picked up
-  service = spawn(cfg.java, args, { cwd: cfg.work, env: serviceEnv, stdio: ['ignore', fd, fd] });
+  // tools/run-service.sh, as every script starts the service (it execs the JVM: the child is the
+  // service); cwd = the work dir, so that no config/application.properties of the checkout is picked up
+  service = spawn(path.join(cfg.repo, 'tools/run-service.sh'), [], {
+    cwd: cfg.work,
+    env: { ...serviceEnv, LK_ARTIFACT: cfg.jar, LK_JAVA: cfg.java, LK_JAVA_OPTS: cfg.javaOpts.join(' ') },
+    stdio: ['ignore', fd, fd],
+  });
   const deadline = t0 + cfg.startTimeoutS * 1000;
   for (;;) {
     if (service.exitCode !== null) {

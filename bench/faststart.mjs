@@ -30,6 +30,7 @@ for (const k of ['appDir', 'work', 'key', 'results', 'jdbcUrl', 'redisUrl', 'jav
     process.exit(2);
   }
 }
+const repo = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');
 const jar = path.join(cfg.appDir, 'quarkus-run.jar');
 const aot = path.join(cfg.appDir, 'app.aot');
 const origin = `http://127.0.0.1:${cfg.port}`;
@@ -84,7 +85,12 @@ async function start(java, jvmArgs, logName) {
   const fd = openSync(logPath, 'w');
   const t0 = performance.now();
   // cwd = the work dir, so that no config/application.properties of the checkout is picked up
-  const child = spawn(java, [...jvmArgs, '-jar', jar], { cwd: cfg.work, env: serviceEnv, stdio: ['ignore', fd, fd] });
+  // tools/run-service.sh, as every script starts the service (it execs the JVM: the child is the service)
+  const child = spawn(path.join(repo, 'tools/run-service.sh'), [], {
+    cwd: cfg.work,
+    env: { ...serviceEnv, LK_ARTIFACT: jar, LK_JAVA: java, LK_JAVA_OPTS: jvmArgs.join(' ') },
+    stdio: ['ignore', fd, fd],
+  });
   const exited = new Promise((resolve) => child.once('exit', (code, signal) => resolve(code ?? signal)));
   for (;;) {
     if (child.exitCode !== null || child.signalCode !== null) {

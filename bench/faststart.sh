@@ -45,7 +45,7 @@ fi
 
 # 2. key and database (migrated by the training run, then only validated)
 ensure_signing_key
-ensure_database
+ensure_bench_database
 
 # 3. train and measure
 export FS_APP_DIR="$APP_DIR" FS_WORK="$WORK" FS_KEY="$KEY"

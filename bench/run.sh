@@ -48,7 +48,7 @@ if [[ ! -d "$BENCH_DIR/node_modules/undici" ]]; then
 fi
 
 # 4. the bench's own database (and Redis database), fresh unless RESET_DB=0
-if [[ "$RESET_DB" == 1 ]]; then ensure_database fresh; else ensure_database; fi
+if [[ "$RESET_DB" == 1 ]]; then ensure_bench_database fresh; else ensure_bench_database; fi
 if command -v redis-cli >/dev/null && [[ "$RESET_DB" == 1 ]]; then
   REDIS_HOSTPORT="${REDIS_URL#redis://}"
   REDIS_HOSTPORT="${REDIS_HOSTPORT%%/*}"

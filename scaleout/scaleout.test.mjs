@@ -12,6 +12,7 @@ import * as jose from 'jose';
 
 const env = process.env;
 const JAR = env.LK_SCALEOUT_JAR;
+const REPO = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');
 const RUN = env.LK_SCALEOUT_RUN_DIR;
 const LB = Number(env.LK_SCALEOUT_LB_PORT);
 const PORTS = { one: Number(env.LK_SCALEOUT_PORT_ONE), two: Number(env.LK_SCALEOUT_PORT_TWO) };
@@ -48,7 +49,11 @@ function serviceEnv(port, keys) {
 async function startInstance(name, keys) {
   const port = PORTS[name];
   const log = fs.openSync(path.join(RUN, `${name}.log`), 'a');
-  const proc = spawn('java', ['-jar', JAR], { env: serviceEnv(port, keys), stdio: ['ignore', log, log] });
+  // tools/run-service.sh, as every script starts the service (it execs the JVM: the child is the service)
+  const proc = spawn(path.join(REPO, 'tools/run-service.sh'), [], {
+    env: { ...serviceEnv(port, keys), LK_ARTIFACT: JAR },
+    stdio: ['ignore', log, log],
+  });
   const exited = new Promise((resolve) => proc.once('exit', resolve));
   instances[name] = { name, port, proc, exited, keys };
   const deadline = Date.now() + 90_000;

@@ -4,13 +4,13 @@
 # curl, then stop it. Run by .ci/run, so dev mode can never break silently (it needs artifacts,
 # e.g. the Dev UI, that a build and the tests never resolve).
 #
-#   tools/devmode-smoke.sh        port 18090, database latchkey_devmode, Redis db 2
+#   tools/devmode-smoke.sh        port 18090, database latchkey_devmode, Redis db 6
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 PORT=${LK_DEVMODE_PORT:-18090}
 DB=${LK_DEVMODE_DB:-latchkey_devmode}
-REDIS=${LK_DEVMODE_REDIS:-redis://127.0.0.1:6379/2}
+REDIS=${LK_DEVMODE_REDIS:-redis://127.0.0.1:6379/6}
 LOG=target/devmode-smoke.log
 
 # shellcheck source=proof.sh

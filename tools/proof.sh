@@ -4,6 +4,10 @@
 
 log() { printf '\n== %s\n' "$*"; }
 
+# ensure_database, throwaway_key
+# shellcheck source=setup.sh
+source "$(dirname "${BASH_SOURCE[0]}")/setup.sh"
+
 # build_jar_if_missing REBUILD: ./mvnw package unless the jar exists and REBUILD is empty
 build_jar_if_missing() {
   if [ -n "${1:-}" ] || [ ! -f target/quarkus-app/quarkus-run.jar ]; then
@@ -18,19 +22,6 @@ npm_ci_if_needed() {
     log "npm ci ($1)"
     (cd "$1" && npm ci --no-audit --no-fund)
   fi
-}
-
-# throwaway_key FILE: a 2048-bit RSA key whose tokens never leave the test
-throwaway_key() {
-  if [ ! -f "$1" ]; then
-    (umask 077 && openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:2048 -out "$1" 2>/dev/null)
-  fi
-}
-
-# ensure_database NAME: the proof's own database on the local PostgreSQL (trust auth)
-ensure_database() {
-  psql -h 127.0.0.1 -U postgres -tAc "SELECT 1 FROM pg_database WHERE datname='$1'" postgres | grep -q 1 \
-    || psql -h 127.0.0.1 -U postgres -qc "CREATE DATABASE $1" postgres
 }
 
 # refuse_ports_in_use PORT...: we never stop anything we did not start
@@ -60,7 +51,7 @@ start_service() {
   QUARKUS_REDIS_HOSTS=$3 \
   LATCHKEY_SIGNING_KEY_LOCATION=$4 \
   LATCHKEY_ISSUER=http://localhost:$1 \
-    java -jar target/quarkus-app/quarkus-run.jar >"$SERVICE_LOG" 2>&1 &
+    tools/run-service.sh >"$SERVICE_LOG" 2>&1 &
   SERVICE_PID=$!
   trap stop_service EXIT
   trap on_signal INT TERM

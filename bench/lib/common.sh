@@ -9,6 +9,8 @@ PGPORT="${PGPORT:-5432}"
 PGUSER="${PGUSER:-postgres}"
 export PGHOST PGPORT PGUSER
 WORK="$BENCH_DIR/work"
+# shellcheck source=../../tools/setup.sh
+source "$REPO/tools/setup.sh"
 KEY="$WORK/signing.pem"
 
 say() { echo "[$SCRIPT] $*" >&2; }
@@ -38,22 +40,13 @@ require_tools() {
 ensure_signing_key() {
   mkdir -p "$WORK"
   chmod 700 "$WORK"
-  if [[ ! -f "$KEY" ]]; then
-    say "generating a 2048-bit RSA signing key in ${KEY#$REPO/}"
-    (umask 077 && openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:2048 -out "$KEY" 2>/dev/null)
-  fi
+  [[ -f "$KEY" ]] || say "generating a 2048-bit RSA signing key in ${KEY#$REPO/}"
+  throwaway_key "$KEY"
 }
 
-psql_q() { psql -X -q -v ON_ERROR_STOP=1 -d postgres "$@"; }
 
-# the bench's own database; recreated first when the argument is "fresh"
-ensure_database() {
-  psql_q -c 'SELECT 1' >/dev/null || die "PostgreSQL at $PGHOST:$PGPORT (user $PGUSER) is not reachable"
-  if [[ "${1:-}" == fresh ]]; then
-    say "recreating database $DB_NAME"
-    psql_q -c "DROP DATABASE IF EXISTS \"$DB_NAME\" WITH (FORCE)"
-  fi
-  if [[ -z "$(psql_q -tA -c "SELECT 1 FROM pg_database WHERE datname = '$DB_NAME'")" ]]; then
-    psql_q -c "CREATE DATABASE \"$DB_NAME\""
-  fi
+# the bench's own database; recreated first when the argument is "fresh" (tools/setup.sh)
+ensure_bench_database() {
+  [[ "${1:-}" != fresh ]] || say "recreating database $DB_NAME"
+  ensure_database "$DB_NAME" "${1:-}" || die "cannot prepare database $DB_NAME"
 }

@@ -12,10 +12,11 @@ import org.jboss.logging.Logger;
 
 import dev.latchkey.audit.AuditTrail;
 import dev.latchkey.audit.AuditType;
+import dev.latchkey.audit.ClientInfo;
+import dev.latchkey.config.InputLimits;
 import dev.latchkey.error.ErrorCode;
 import dev.latchkey.error.LatchkeyException;
 import dev.latchkey.metrics.LatchkeyMetrics;
-import dev.latchkey.session.ClientInfo;
 import dev.latchkey.session.RevokeReason;
 import dev.latchkey.session.SessionService;
 import io.quarkus.narayana.jta.QuarkusTransaction;
@@ -27,8 +28,6 @@ import io.quarkus.narayana.jta.QuarkusTransaction;
 @ApplicationScoped
 public class AccountService {
 
-    /** Longer inputs cannot be a password we accepted; refuse them before hashing. */
-    public static final int MAX_PASSWORD_CHARS = 1024;
     static final String DEFAULT_ROLE = "user";
 
     private static final Logger AUDIT = Logger.getLogger("latchkey.audit");
@@ -87,19 +86,25 @@ public class AccountService {
         }
     }
 
+    /** Signs in: checks the credentials, starts a session and answers its grant (both APIs). */
+    public SessionService.Grant login(String username, String password, ClientInfo client) {
+        User user = authenticate(username, password, client);
+        return sessions.start(user.toSessionUser(), client);
+    }
+
     /**
      * The user these credentials belong to, or 401 {@code invalid_grant}. Unknown users cost one
      * argon2id verification too, so the answer's timing does not tell them apart. Past the failure
      * limit for this username and address the answer is 429, before any password is checked.
      */
-    public User authenticate(String username, String password, ClientInfo client) {
+    private User authenticate(String username, String password, ClientInfo client) {
         // a request without a username or password is malformed, not a failed guess: 400, and the
         // throttle never sees it
         if (username == null || username.isEmpty()) {
             throw LatchkeyException.invalidRequest("username is required");
         }
-        if (password == null || password.isEmpty() || password.length() > MAX_PASSWORD_CHARS) {
-            throw LatchkeyException.invalidRequest("password is required and at most " + MAX_PASSWORD_CHARS
+        if (password == null || password.isEmpty() || password.length() > InputLimits.PASSWORD) {
+            throw LatchkeyException.invalidRequest("password is required and at most " + InputLimits.PASSWORD
                     + " characters");
         }
         String address = client.ip();
@@ -139,7 +144,7 @@ public class AccountService {
      */
     public void changePassword(UUID userId, UUID keepSession, String currentPassword, String newPassword,
             ClientInfo client) {
-        if (currentPassword == null || currentPassword.length() > MAX_PASSWORD_CHARS) {
+        if (currentPassword == null || currentPassword.length() > InputLimits.PASSWORD) {
             throw LatchkeyException.invalidRequest("current_password is required");
         }
         User user = User.<User> findByIdOptional(userId).orElseThrow(LatchkeyException::invalidToken);

@@ -20,8 +20,9 @@ import io.quarkus.runtime.ImageMode;
  * verifications/s, start to start). With the directive every start is fast. It only changes how
  * the JIT compiles those methods. The JVM option
  * {@code -XX:CompileCommand=inline,org.bouncycastle.crypto.generators.Argon2BytesGenerator*::*}
- * (in the image and the README) does the same from the command line; this covers a plain
- * {@code java -jar}. Native executables have no JIT and skip it; a JVM without the MBean logs it
+ * (in the README; the image does not need it) does the same from the command line; this covers
+ * every JVM the service runs on, a plain {@code java -jar} and the image included. Native executables have no JIT and skip it;
+ * a JVM without the MBean logs it
  * and goes on at whatever speed its compiler picks.
  */
 final class Argon2Inlining {

@@ -1,8 +1,5 @@
 package dev.latchkey.account;
 
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.Base64;
 
@@ -11,8 +8,9 @@ import jakarta.enterprise.context.ApplicationScoped;
 import org.jboss.logging.Logger;
 
 import dev.latchkey.config.LatchkeyConfig;
+import dev.latchkey.crypto.Sha256;
 import dev.latchkey.error.LatchkeyException;
-import dev.latchkey.error.OutageLog;
+import dev.latchkey.revocation.RedisCalls;
 import io.quarkus.redis.datasource.RedisDataSource;
 import io.quarkus.redis.datasource.keys.KeyCommands;
 import io.quarkus.redis.datasource.value.ValueCommands;
@@ -71,8 +69,9 @@ public class LoginThrottle {
     public void beginLogin(String canonicalUsername, String address) {
         String userKey = userKey(canonicalUsername, address);
         String addressKey = addressKey(address);
-        Response counts = call(() -> redis.execute("EVAL", COUNT_ATTEMPT, "2", userKey, addressKey,
-                Long.toString(window.toSeconds())));
+        Response counts = RedisCalls.call("throttle counters",
+                () -> redis.execute("EVAL", COUNT_ATTEMPT, "2", userKey, addressKey,
+                        Long.toString(window.toSeconds())));
         long perUser = counts.get(0).toLong();
         long perAddress = counts.get(1).toLong();
         if (perUser > maxFailures) {
@@ -85,7 +84,7 @@ public class LoginThrottle {
 
     /** A successful login clears the username's counter and takes its attempt off the address's. */
     public void loginSucceeded(String canonicalUsername, String address) {
-        call(() -> {
+        RedisCalls.call("throttle counters", () -> {
             keys.del(userKey(canonicalUsername, address));
             counters.decr(addressKey(address));
             return null;
@@ -95,9 +94,9 @@ public class LoginThrottle {
     /** Counts a registration attempt from this address; 429 past the limit. */
     public void checkRegistration(String address) {
         String key = "lk:throttle:register:" + safeAddress(address);
-        long count = call(() -> increment(key));
+        long count = RedisCalls.call("throttle counters", () -> increment(key));
         if (count > maxRegistrations) {
-            throw slowDown(call(() -> keys.ttl(key)));
+            throw slowDown(RedisCalls.call("throttle counters", () -> keys.ttl(key)));
         }
     }
 
@@ -127,23 +126,8 @@ public class LoginThrottle {
         return address == null ? "unknown" : address.replace(':', '_');
     }
 
+    /** Usernames appear in Redis keys only as (a prefix of) their SHA-256. */
     private static String digest(String value) {
-        try {
-            byte[] hash = MessageDigest.getInstance("SHA-256").digest(value.getBytes(StandardCharsets.UTF_8));
-            return Base64.getUrlEncoder().withoutPadding().encodeToString(hash).substring(0, 22);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
-    private static <T> T call(java.util.function.Supplier<T> command) {
-        try {
-            return command.get();
-        } catch (LatchkeyException e) {
-            throw e;
-        } catch (RuntimeException e) {
-            OutageLog.failed("Redis", "throttle counters", e);
-            throw LatchkeyException.unavailable();
-        }
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(Sha256.of(value)).substring(0, 22);
     }
 }

@@ -3,7 +3,6 @@ package dev.latchkey.account;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.SecureRandom;
-import java.text.Normalizer;
 import java.util.Base64;
 import java.util.concurrent.Semaphore;
 import java.util.function.Supplier;
@@ -167,6 +166,6 @@ public class PasswordHasher {
     }
 
     private static byte[] normalize(String password) {
-        return Normalizer.normalize(password, Normalizer.Form.NFKC).getBytes(StandardCharsets.UTF_8);
+        return Unicode.nfkc(password).getBytes(StandardCharsets.UTF_8);
     }
 }

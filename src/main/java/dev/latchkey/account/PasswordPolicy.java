@@ -5,9 +5,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
-import java.text.Normalizer;
 import java.util.HashSet;
-import java.util.Locale;
 import java.util.Set;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -45,11 +43,11 @@ public class PasswordPolicy {
         if (password.codePoints().anyMatch(Character::isISOControl)) {
             throw LatchkeyException.invalidRequest("password must not contain control characters");
         }
-        String folded = fold(password);
+        String folded = Unicode.fold(password);
         if (common.contains(folded)) {
             throw LatchkeyException.invalidRequest("password is too common; choose another one");
         }
-        if (username != null && folded.equals(fold(username))) {
+        if (username != null && folded.equals(Unicode.fold(username))) {
             throw LatchkeyException.invalidRequest("password must not be the username");
         }
     }
@@ -57,10 +55,6 @@ public class PasswordPolicy {
     /** How many common passwords are known (for tests and the README). */
     public int commonPasswordCount() {
         return common.size();
-    }
-
-    private static String fold(String value) {
-        return Normalizer.normalize(value, Normalizer.Form.NFKC).toLowerCase(Locale.ROOT);
     }
 
     private static Set<String> load() {
@@ -72,7 +66,7 @@ public class PasswordPolicy {
             BufferedReader reader = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8));
             for (String line; (line = reader.readLine()) != null;) {
                 if (!line.isEmpty() && !line.startsWith("#")) {
-                    passwords.add(fold(line));
+                    passwords.add(Unicode.fold(line));
                 }
             }
         } catch (IOException e) {

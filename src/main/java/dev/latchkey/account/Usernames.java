@@ -1,7 +1,5 @@
 package dev.latchkey.account;
 
-import java.text.Normalizer;
-import java.util.Locale;
 import java.util.regex.Pattern;
 
 import dev.latchkey.error.LatchkeyException;
@@ -24,7 +22,7 @@ public final class Usernames {
         if (username == null || username.isEmpty()) {
             throw LatchkeyException.invalidRequest("username is required");
         }
-        String folded = fold(username);
+        String folded = Unicode.fold(username);
         int length = folded.codePointCount(0, folded.length());
         if (length < MIN_LENGTH || length > MAX_LENGTH || !ALLOWED.matcher(folded).matches()) {
             throw LatchkeyException.invalidRequest("username must be " + MIN_LENGTH + " to " + MAX_LENGTH
@@ -45,7 +43,4 @@ public final class Usernames {
         }
     }
 
-    private static String fold(String value) {
-        return Normalizer.normalize(value, Normalizer.Form.NFKC).toLowerCase(Locale.ROOT);
-    }
 }

@@ -35,7 +35,6 @@ import dev.latchkey.audit.AuditType;
 import dev.latchkey.config.LatchkeyConfig;
 import dev.latchkey.error.ErrorCode;
 import dev.latchkey.error.LatchkeyException;
-import dev.latchkey.session.ClientInfo;
 import dev.latchkey.session.SessionService;
 import dev.latchkey.token.AccessTokenClaims;
 import dev.latchkey.token.AccessTokenVerifier;
@@ -57,10 +56,12 @@ public class AuthResource {
     private final OriginPolicy origins;
     private final RefreshCookie cookie;
     private final JsonBodies bodies;
+    private final ClientInfos clients;
 
     public AuthResource(AccountService accounts, SessionService sessions, TokenResponses tokens,
             AccessTokenVerifier verifier, CurrentToken current, LatchkeyConfig config, OriginPolicy origins,
-            RefreshCookie cookie, JsonBodies bodies) {
+            RefreshCookie cookie, JsonBodies bodies, ClientInfos clients) {
+        this.clients = clients;
         this.accounts = accounts;
         this.sessions = sessions;
         this.tokens = tokens;
@@ -88,7 +89,7 @@ public class AuthResource {
             throw new LatchkeyException(ErrorCode.ACCESS_DENIED, "registration is disabled");
         }
         RegisterRequest request = required(body);
-        User user = accounts.register(request.username(), request.password(), client(http, http.getHeader("User-Agent")));
+        User user = accounts.register(request.username(), request.password(), clients.of(http));
         return Response.created(URI.create("/auth/me"))
                 .entity(new UserResponse(user.id.toString(), user.username))
                 .build();
@@ -105,17 +106,13 @@ public class AuthResource {
     @POST
     @Path("/login")
     @Consumes(MediaType.APPLICATION_JSON)
-    public Response login(LoginRequest body, @HeaderParam(HttpHeaders.USER_AGENT) String userAgent,
-            HttpServerRequest http) {
+    public Response login(LoginRequest body, HttpServerRequest http) {
         LoginRequest request = required(body);
         Transport transport = transportOf(request.refreshTransport());
         if (transport == Transport.COOKIE) {
             checkOrigin(http);
         }
-        ClientInfo client = client(http, userAgent);
-        User user = accounts.authenticate(request.username(), request.password(), client);
-        SessionService.IssuedRefreshToken refresh = sessions.start(user.id, client);
-        return tokens.forSession(user.toSessionUser(), refresh, transport);
+        return tokens.forSession(accounts.login(request.username(), request.password(), clients.of(http)), transport);
     }
 
     @Operation(summary = "Rotate a refresh token", description = "From the body's refresh_token, or else the lk_refresh cookie; answers in the same mode.")
@@ -136,14 +133,14 @@ public class AuthResource {
     public Response refresh(byte[] body, @HeaderParam(HttpHeaders.CONTENT_TYPE) String contentType,
             @CookieParam(RefreshCookie.NAME) String cookieToken, HttpServerRequest http) {
         PresentedToken presented = presentedToken(body, contentType, cookieToken, http);
-        SessionService.Rotation rotation = sessions.rotate(presented.raw(), client(http, http.getHeader("User-Agent")));
+        SessionService.Rotation rotation = sessions.rotate(presented.raw(), clients.of(http));
         if (!rotation.succeeded()) {
             if (presented.transport() == Transport.COOKIE) {
                 return ErrorMapper.withCookie(LatchkeyException.invalidGrant(), cookie.clear());
             }
             throw LatchkeyException.invalidGrant();
         }
-        return tokens.forSession(rotation.user(), rotation.token(), presented.transport());
+        return tokens.forSession(rotation.grant(), presented.transport());
     }
 
     @Operation(summary = "Sign out of one session", description = "Revokes the family of the body's (or cookie's) refresh token and its access tokens; idempotent; a bearer token, if sent, is denied too.")
@@ -164,7 +161,7 @@ public class AuthResource {
         if (authorization != null) {
             denyPresentedAccessToken(authorization);
         }
-        sessions.revokeByToken(presented.raw(), AuditType.LOGOUT, client(http, http.getHeader("User-Agent")));
+        sessions.revokeByToken(presented.raw(), AuditType.LOGOUT, clients.of(http));
         Response.ResponseBuilder response = Response.noContent().header(HttpHeaders.CACHE_CONTROL, "no-store");
         if (cookieToken != null) {
             response.header(HttpHeaders.SET_COOKIE, cookie.clear());
@@ -183,7 +180,7 @@ public class AuthResource {
     public Response logoutAll(@CookieParam(RefreshCookie.NAME) String cookieToken, HttpServerRequest http) {
         AccessTokenClaims claims = current.claims();
         sessions.logoutAll(UUID.fromString(claims.subject()), UUID.fromString(claims.sid()),
-                client(http, http.getHeader("User-Agent")));
+                clients.of(http));
         Response.ResponseBuilder response = Response.noContent();
         if (cookieToken != null) {
             response.header(HttpHeaders.SET_COOKIE, cookie.clear()); // its family is dead too
@@ -220,20 +217,19 @@ public class AuthResource {
         PasswordChangeRequest request = required(body);
         AccessTokenClaims claims = current.claims();
         accounts.changePassword(UUID.fromString(claims.subject()), UUID.fromString(claims.sid()),
-                request.currentPassword(), request.newPassword(), client(http, http.getHeader("User-Agent")));
+                request.currentPassword(), request.newPassword(), clients.of(http));
         return Response.noContent().build();
     }
 
     /** Logout with a bearer token also denies that token; a bad bearer token does not stop the logout. */
     private void denyPresentedAccessToken(String authorization) {
+        String token;
         try {
-            AccessTokenClaims claims = verifier.verifySignatureAndClaims(BearerAuthFilter.bearerToken(authorization));
-            sessions.denyAccessToken(claims.jti(), claims.expiresAt());
+            token = BearerAuthFilter.bearerToken(authorization);
         } catch (LatchkeyException e) {
-            if (e.code() == ErrorCode.TEMPORARILY_UNAVAILABLE) {
-                throw e;
-            }
+            return; // not a bearer token at all
         }
+        verifier.verifyIfValid(token).ifPresent(claims -> sessions.denyAccessToken(claims.jti(), claims.expiresAt()));
     }
 
     /** A refresh token and the transport it came by. */
@@ -246,11 +242,11 @@ public class AuthResource {
         RefreshRequest request = bodies.optional(body, contentType, RefreshRequest.class);
         String raw = request == null ? null : request.refreshToken();
         if (raw != null && !raw.isEmpty()) {
-            return new PresentedToken(bounded(raw), Transport.BODY);
+            return new PresentedToken(raw, Transport.BODY);
         }
         if (cookieToken != null && !cookieToken.isEmpty()) {
             checkOrigin(http);
-            return new PresentedToken(bounded(cookieToken), Transport.COOKIE);
+            return new PresentedToken(Fields.check(RefreshCookie.NAME, cookieToken, Fields.REFRESH_TOKEN), Transport.COOKIE);
         }
         throw LatchkeyException.invalidRequest("refresh_token is required (in the body, or the lk_refresh cookie)");
     }
@@ -270,25 +266,6 @@ public class AuthResource {
             return Transport.COOKIE;
         }
         throw LatchkeyException.invalidRequest("refresh_transport must be \"body\" or \"cookie\"");
-    }
-
-    private static String bounded(String raw) {
-        if (raw.length() > 256) {
-            throw LatchkeyException.invalidRequest("refresh_token is too long");
-        }
-        return raw;
-    }
-
-    static ClientInfo client(HttpServerRequest http, String userAgent) {
-        return new ClientInfo(address(http), userAgent);
-    }
-
-    /**
-     * The client address: the socket peer, or what a trusted proxy forwarded when
-     * {@code quarkus.http.proxy.*} says so. A bare {@code X-Forwarded-For} changes nothing.
-     */
-    static String address(HttpServerRequest http) {
-        return http.remoteAddress() == null ? null : http.remoteAddress().hostAddress();
     }
 
     static <T> T required(T body) {

@@ -1,8 +1,10 @@
 package dev.latchkey.api;
 
+import java.util.LinkedHashMap;
+import java.util.Map;
+
 import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.HttpHeaders;
-import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
 import org.jboss.logging.Logger;
@@ -99,17 +101,31 @@ public class ErrorMapper {
 
     /** The contract's error response for {@code e}, with its challenge and retry headers. */
     public static Response toResponse(LatchkeyException e) {
-        Response.ResponseBuilder response = Response.status(e.status())
-                .type(MediaType.APPLICATION_JSON_TYPE.withCharset("utf-8"))
-                .header(HttpHeaders.CACHE_CONTROL, "no-store")
-                .header("Pragma", "no-cache")
-                .entity(new ErrorResponse(e.code().code(), e.description()));
+        Response.ResponseBuilder response = Response.status(e.status()).entity(body(e));
+        headers(e).forEach(response::header);
+        return response.build();
+    }
+
+    /** The body of every error answer: the code and a safe description, nothing else. */
+    static ErrorResponse body(LatchkeyException e) {
+        return new ErrorResponse(e.code().code(), e.description());
+    }
+
+    /**
+     * The headers of every error answer, whichever layer writes it (a resource, or the HTTP layer
+     * below them): JSON, never cached, and the challenge and retry hints the error calls for.
+     */
+    static Map<String, String> headers(LatchkeyException e) {
+        Map<String, String> headers = new LinkedHashMap<>();
+        headers.put(HttpHeaders.CONTENT_TYPE, "application/json; charset=utf-8");
+        headers.put(HttpHeaders.CACHE_CONTROL, "no-store");
+        headers.put("Pragma", "no-cache");
         String challenge = challenge(e);
         if (challenge != null) {
-            response.header(HttpHeaders.WWW_AUTHENTICATE, challenge);
+            headers.put(HttpHeaders.WWW_AUTHENTICATE, challenge);
         }
-        e.retryAfter().ifPresent(d -> response.header(HttpHeaders.RETRY_AFTER, Math.max(1, d.toSeconds())));
-        return response.build();
+        e.retryAfter().ifPresent(d -> headers.put(HttpHeaders.RETRY_AFTER, Long.toString(Math.max(1, d.toSeconds()))));
+        return headers;
     }
 
     /** The error response, also setting (or clearing) a cookie. */

@@ -1,5 +1,6 @@
 package dev.latchkey.api;
 
+import dev.latchkey.config.InputLimits;
 import dev.latchkey.error.LatchkeyException;
 
 /**
@@ -8,10 +9,11 @@ import dev.latchkey.error.LatchkeyException;
  */
 final class Fields {
 
-    static final int USERNAME = 256;
-    static final int PASSWORD = 1024;
-    static final int TOKEN = 4096;
-    static final int SHORT = 64;
+    static final int USERNAME = InputLimits.USERNAME;
+    static final int PASSWORD = InputLimits.PASSWORD;
+    static final int TOKEN = InputLimits.TOKEN;
+    static final int REFRESH_TOKEN = InputLimits.REFRESH_TOKEN;
+    static final int SHORT = InputLimits.SHORT;
 
     private Fields() {
     }

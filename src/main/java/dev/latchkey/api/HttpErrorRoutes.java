@@ -3,6 +3,7 @@ package dev.latchkey.api;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 
+import dev.latchkey.config.InputLimits;
 import dev.latchkey.error.LatchkeyException;
 import io.quarkus.vertx.http.runtime.filters.Filters;
 import io.vertx.core.json.Json;
@@ -16,8 +17,15 @@ import io.vertx.ext.web.RoutingContext;
 @ApplicationScoped
 public class HttpErrorRoutes {
 
-    /** The body limit of the contract; {@code quarkus.http.limits.max-body-size} enforces it for chunked bodies. */
-    static final long MAX_BODY_BYTES = 16 * 1024;
+    /**
+     * The body limit of the contract. It is enforced here (declared lengths) and by
+     * {@link BodyLimit} (chunked bodies, counted while read), not by
+     * {@code quarkus.http.limits.max-body-size}: Quarkus answers its own limit with a bare 413
+     * (no body, no content type) that no handler of ours gets to shape, which
+     * {@code InputAbuseTest} and {@code ErrorShapeTest} refuse. That property stays as the HTTP
+     * layer's outer bound (1 MiB).
+     */
+    static final long MAX_BODY_BYTES = InputLimits.BODY_BYTES;
     static final int MAX_URI_CHARS = 4096;
     static final int MAX_HEADER_BYTES = 16 * 1024;
 
@@ -92,15 +100,8 @@ public class HttpErrorRoutes {
             return;
         }
         LatchkeyException error = ErrorMapper.forStatus(status);
-        ctx.response()
-                .setStatusCode(status)
-                .putHeader("Content-Type", "application/json; charset=utf-8")
-                .putHeader("Cache-Control", "no-store");
-        String challenge = ErrorMapper.challenge(error);
-        if (challenge != null) {
-            ctx.response().putHeader("WWW-Authenticate", challenge);
-        }
-        ctx.response().end(Json.encode(new java.util.LinkedHashMap<>(java.util.Map.of(
-                "error", error.code().code(), "error_description", error.description()))));
+        ctx.response().setStatusCode(error.status());
+        ErrorMapper.headers(error).forEach(ctx.response()::putHeader);
+        ctx.response().end(Json.encode(ErrorMapper.body(error)));
     }
 }

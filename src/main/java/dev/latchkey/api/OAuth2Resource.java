@@ -22,11 +22,11 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 import dev.latchkey.api.Responses.TokenResponse;
 import dev.latchkey.api.TokenResponses.Transport;
+import dev.latchkey.audit.ClientInfo;
 import dev.latchkey.error.ErrorCode;
 import dev.latchkey.error.LatchkeyException;
 import dev.latchkey.oauth.OAuth2Service;
 import dev.latchkey.oauth.OAuth2Service.Caller;
-import dev.latchkey.session.ClientInfo;
 import dev.latchkey.session.SessionService;
 import io.vertx.core.http.HttpServerRequest;
 
@@ -43,10 +43,12 @@ public class OAuth2Resource {
 
     private final OAuth2Service oauth;
     private final TokenResponses tokens;
+    private final ClientInfos clients;
 
-    public OAuth2Resource(OAuth2Service oauth, TokenResponses tokens) {
+    public OAuth2Resource(OAuth2Service oauth, TokenResponses tokens, ClientInfos clients) {
         this.oauth = oauth;
         this.tokens = tokens;
+        this.clients = clients;
     }
 
     @Operation(summary = "OAuth 2.0 token endpoint (RFC 6749)", description = "grant_type=password or refresh_token for the public client (client_id form field, or HTTP Basic with its id and an empty password); grant_type=client_credentials with HTTP Basic.")
@@ -60,7 +62,7 @@ public class OAuth2Resource {
     @Path("/token")
     public Response token(MultivaluedMap<String, String> form, @HeaderParam(HttpHeaders.AUTHORIZATION) String authorization,
             HttpServerRequest http) {
-        ClientInfo from = AuthResource.client(http, http.getHeader(HttpHeaders.USER_AGENT));
+        ClientInfo from = clients.of(http);
         String grantType = single(form, "grant_type");
         if (grantType == null) {
             throw LatchkeyException.invalidRequest("grant_type is required");
@@ -69,9 +71,8 @@ public class OAuth2Resource {
             switch (grantType) {
                 case "password" -> {
                     Caller caller = oauth.authenticate(authorization, single(form, "client_id"), true, from);
-                    OAuth2Service.LoginResult login = oauth.passwordGrant(caller, single(form, "username"),
-                            single(form, "password"), from);
-                    return tokens.forSession(login.user().toSessionUser(), login.refresh(), Transport.BODY);
+                    return tokens.forSession(oauth.passwordGrant(caller, single(form, "username"),
+                            single(form, "password"), from), Transport.BODY);
                 }
                 case "refresh_token" -> {
                     Caller caller = oauth.authenticate(authorization, single(form, "client_id"), true, from);
@@ -79,14 +80,11 @@ public class OAuth2Resource {
                     if (!rotation.succeeded()) {
                         throw LatchkeyException.invalidGrant();
                     }
-                    return tokens.forSession(rotation.user(), rotation.token(), Transport.BODY);
+                    return tokens.forSession(rotation.grant(), Transport.BODY);
                 }
                 case "client_credentials" -> {
                     Caller caller = oauth.authenticate(authorization, single(form, "client_id"), false, from);
-                    OAuth2Service.ClientToken issued = oauth.clientCredentials(caller, single(form, "scope"));
-                    String scope = issued.scopes().isEmpty() ? null : String.join(" ", issued.scopes());
-                    return TokenResponses.noStore(Response.ok(new TokenResponse(issued.token().value(), "Bearer",
-                            issued.token().expiresIn(), null, null, null, scope))).build();
+                    return tokens.forClient(oauth.clientCredentials(caller, single(form, "scope")));
                 }
                 default -> throw new LatchkeyException(ErrorCode.UNSUPPORTED_GRANT_TYPE,
                         "supported grant types: password, refresh_token, client_credentials");
@@ -107,7 +105,7 @@ public class OAuth2Resource {
     @Path("/revoke")
     public Response revoke(MultivaluedMap<String, String> form, @HeaderParam(HttpHeaders.AUTHORIZATION) String authorization,
             HttpServerRequest http) {
-        ClientInfo from = AuthResource.client(http, http.getHeader(HttpHeaders.USER_AGENT));
+        ClientInfo from = clients.of(http);
         Caller caller = oauth.authenticate(authorization, single(form, "client_id"), true, from);
         oauth.revoke(caller, single(form, "token"), from);
         return Response.ok().header(HttpHeaders.CACHE_CONTROL, "no-store").build();
@@ -123,7 +121,7 @@ public class OAuth2Resource {
     @Path("/introspect")
     public Response introspect(MultivaluedMap<String, String> form,
             @HeaderParam(HttpHeaders.AUTHORIZATION) String authorization, HttpServerRequest http) {
-        ClientInfo from = AuthResource.client(http, http.getHeader(HttpHeaders.USER_AGENT));
+        ClientInfo from = clients.of(http);
         Caller caller = oauth.authenticate(authorization, single(form, "client_id"), false, from);
         Map<String, Object> answer = oauth.introspect(caller, single(form, "token"));
         return TokenResponses.noStore(Response.ok(answer)).build();

@@ -31,7 +31,7 @@ public final class Requests {
     public record RefreshRequest(
             @JsonProperty("refresh_token") String refreshToken) {
         public RefreshRequest {
-            Fields.check("refresh_token", refreshToken, Fields.TOKEN);
+            Fields.check("refresh_token", refreshToken, Fields.REFRESH_TOKEN);
         }
     }
 

@@ -49,9 +49,9 @@ public class SecurityHeaders {
             }
             if ((path.startsWith("/auth") || path.startsWith("/oauth2")) && !headers.contains("Cache-Control")) {
                 headers.set("Cache-Control", "no-store");
-            } else if (!isApi(path)) {
+            } else if (!isApi(path) && ctx.response().getStatusCode() < 400) {
                 // the demo page and its script: revalidate, so a deploy is seen at the next load
-                // (Vert.x would otherwise mark them immutable for a day)
+                // (Vert.x would otherwise mark them immutable for a day); errors keep their no-store
                 headers.set("Cache-Control", "no-cache");
             }
         });

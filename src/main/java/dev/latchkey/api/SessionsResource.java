@@ -36,10 +36,12 @@ public class SessionsResource {
 
     private final SessionService sessions;
     private final CurrentToken current;
+    private final ClientInfos clients;
 
-    public SessionsResource(SessionService sessions, CurrentToken current) {
+    public SessionsResource(SessionService sessions, CurrentToken current, ClientInfos clients) {
         this.sessions = sessions;
         this.current = current;
+        this.clients = clients;
     }
 
     @Operation(summary = "The caller's active sessions")
@@ -71,7 +73,7 @@ public class SessionsResource {
             throw new LatchkeyException(ErrorCode.NOT_FOUND, "no such session");
         }
         sessions.revokeSession(UUID.fromString(current.claims().subject()), familyId,
-                AuthResource.client(http, http.getHeader("User-Agent")));
+                clients.of(http));
         return Response.noContent().build();
     }
 

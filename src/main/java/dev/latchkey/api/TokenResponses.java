@@ -6,20 +6,20 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
 import dev.latchkey.api.Responses.TokenResponse;
-import dev.latchkey.session.SessionService.IssuedRefreshToken;
-import dev.latchkey.session.SessionUser;
-import dev.latchkey.token.AccessTokenIssuer;
+import dev.latchkey.oauth.OAuth2Service.ClientToken;
+import dev.latchkey.session.SessionService.Grant;
 import dev.latchkey.token.AccessTokenIssuer.IssuedAccessToken;
 
-/** Builds the contract's token response (RFC 6749 §5.1), never cacheable. */
+/**
+ * Writes a grant the services made as the contract's token response (RFC 6749 §5.1), never
+ * cacheable: the only choice made here is where the refresh token travels.
+ */
 @ApplicationScoped
 public class TokenResponses {
 
-    private final AccessTokenIssuer issuer;
     private final RefreshCookie cookie;
 
-    public TokenResponses(AccessTokenIssuer issuer, RefreshCookie cookie) {
-        this.issuer = issuer;
+    public TokenResponses(RefreshCookie cookie) {
         this.cookie = cookie;
     }
 
@@ -29,17 +29,25 @@ public class TokenResponses {
         COOKIE
     }
 
-    /** A fresh access token for the session, with its refresh token in the body or in the cookie. */
-    public Response forSession(SessionUser user, IssuedRefreshToken refresh, Transport transport) {
-        IssuedAccessToken access = issuer.issueForUser(user.id(), user.username(), user.roles(), refresh.familyId());
+    /** A session's grant, with its refresh token in the body or in the cookie. */
+    public Response forSession(Grant grant, Transport transport) {
+        IssuedAccessToken access = grant.access();
         boolean inCookie = transport == Transport.COOKIE;
         TokenResponse body = new TokenResponse(access.value(), "Bearer", access.expiresIn(),
-                inCookie ? null : refresh.raw(), refresh.expiresIn(), refresh.familyId().toString(), null);
+                inCookie ? null : grant.refresh().raw(), grant.refresh().expiresIn(),
+                grant.refresh().familyId().toString(), null);
         Response.ResponseBuilder response = noStore(Response.ok(body));
         if (inCookie) {
-            response.header(HttpHeaders.SET_COOKIE, cookie.set(refresh.raw(), refresh.expiresIn()));
+            response.header(HttpHeaders.SET_COOKIE, cookie.set(grant.refresh().raw(), grant.refresh().expiresIn()));
         }
         return response.build();
+    }
+
+    /** A confidential client's own token ({@code client_credentials}): no refresh token, no session. */
+    public Response forClient(ClientToken issued) {
+        String scope = issued.scopes().isEmpty() ? null : String.join(" ", issued.scopes());
+        return noStore(Response.ok(new TokenResponse(issued.token().value(), "Bearer", issued.token().expiresIn(), null,
+                null, null, scope))).build();
     }
 
     static Response.ResponseBuilder noStore(Response.ResponseBuilder response) {

@@ -1,14 +1,11 @@
 package dev.latchkey.audit;
 
 import java.time.Clock;
-import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
-import dev.latchkey.session.ClientInfo;
-import io.quarkus.hibernate.orm.panache.Panache;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 
 /**
@@ -47,20 +44,5 @@ public class AuditTrail {
     /** Page {@code page} (from 0) of the user's own events, newest first, with one extra event if there are more. */
     public List<AuditEvent> pageWithLookahead(UUID userId, int page, int size) {
         return AuditEvent.slice(userId, page * size, size + 1);
-    }
-
-    /** Deletes events older than {@code cutoff}, in bounded batches; returns how many went. */
-    public int purgeBefore(Instant cutoff, int batch) {
-        int total = 0;
-        int deleted;
-        do {
-            deleted = QuarkusTransaction.requiringNew().call(() -> Panache.getEntityManager().createNativeQuery(
-                    "DELETE FROM audit_events WHERE id IN (SELECT id FROM audit_events WHERE occurred_at < :cutoff"
-                            + " LIMIT " + batch + " FOR UPDATE SKIP LOCKED)")
-                    .setParameter("cutoff", cutoff)
-                    .executeUpdate());
-            total += deleted;
-        } while (deleted == batch);
-        return total;
     }
 }

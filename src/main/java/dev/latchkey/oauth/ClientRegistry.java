@@ -1,8 +1,6 @@
 package dev.latchkey.oauth;
 
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.Base64;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
@@ -13,7 +11,9 @@ import java.util.Set;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
+import dev.latchkey.config.InputLimits;
 import dev.latchkey.config.LatchkeyConfig;
+import dev.latchkey.crypto.Sha256;
 import dev.latchkey.error.ErrorCode;
 import dev.latchkey.error.LatchkeyException;
 import io.quarkus.runtime.Startup;
@@ -37,7 +37,7 @@ public class ClientRegistry {
         }
     }
 
-    private static final byte[] NO_SUCH_CLIENT = sha256("no such client, but compare anyway");
+    private static final byte[] NO_SUCH_CLIENT = Sha256.of("no such client, but compare anyway");
 
     private final Map<String, Client> clients;
     private final String publicClientId;
@@ -54,7 +54,7 @@ public class ClientRegistry {
             if (id.equals(config.publicClientId())) {
                 throw new IllegalStateException("latchkey.clients." + id + " has the public client id; choose another");
             }
-            byId.put(id, new Client(id, sha256(client.secret()), words(client.grants()), words(client.scopes())));
+            byId.put(id, new Client(id, Sha256.of(client.secret()), words(client.grants()), words(client.scopes())));
         }
         this.clients = Map.copyOf(byId);
         this.publicClientId = config.publicClientId();
@@ -91,7 +91,7 @@ public class ClientRegistry {
             throw invalidClient();
         }
         int colon = decoded.indexOf(':');
-        if (colon < 0 || decoded.length() > 1024) {
+        if (colon < 0 || decoded.length() > InputLimits.TOKEN) {
             throw invalidClient();
         }
         // RFC 6749 §2.3.1: both parts are form-urlencoded before base64
@@ -104,7 +104,7 @@ public class ClientRegistry {
         String id = credentials.id();
         String secret = credentials.secret();
         Client client = clients.get(id);
-        boolean matches = MessageDigest.isEqual(client == null ? NO_SUCH_CLIENT : client.secretHash(), sha256(secret));
+        boolean matches = Sha256.same(client == null ? NO_SUCH_CLIENT : client.secretHash(), Sha256.of(secret));
         if (client == null || !matches) {
             throw invalidClient();
         }
@@ -134,13 +134,5 @@ public class ClientRegistry {
             }
         });
         return java.util.Collections.unmodifiableSet(words); // keeps the configured order
-    }
-
-    private static byte[] sha256(String value) {
-        try {
-            return MessageDigest.getInstance("SHA-256").digest(value.getBytes(StandardCharsets.UTF_8));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
     }
 }

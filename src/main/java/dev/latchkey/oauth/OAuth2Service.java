@@ -1,6 +1,5 @@
 package dev.latchkey.oauth;
 
-import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.Map;
@@ -11,16 +10,14 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import dev.latchkey.account.AccountService;
 import dev.latchkey.account.LoginThrottle;
-import dev.latchkey.account.User;
 import dev.latchkey.audit.AuditType;
+import dev.latchkey.audit.ClientInfo;
+import dev.latchkey.config.InputLimits;
 import dev.latchkey.error.ErrorCode;
 import dev.latchkey.error.LatchkeyException;
 import dev.latchkey.oauth.ClientRegistry.BasicCredentials;
 import dev.latchkey.oauth.ClientRegistry.Client;
-import dev.latchkey.session.ClientInfo;
 import dev.latchkey.session.OpaqueTokens;
-import dev.latchkey.session.RefreshFamily;
-import dev.latchkey.session.RefreshToken;
 import dev.latchkey.session.SessionService;
 import dev.latchkey.token.AccessTokenClaims;
 import dev.latchkey.token.AccessTokenIssuer;
@@ -41,17 +38,15 @@ public class OAuth2Service {
     private final AccessTokenIssuer issuer;
     private final AccessTokenVerifier verifier;
     private final LoginThrottle throttle;
-    private final java.time.Clock clock;
 
     public OAuth2Service(ClientRegistry clients, AccountService accounts, SessionService sessions,
-            AccessTokenIssuer issuer, AccessTokenVerifier verifier, LoginThrottle throttle, java.time.Clock clock) {
+            AccessTokenIssuer issuer, AccessTokenVerifier verifier, LoginThrottle throttle) {
         this.clients = clients;
         this.accounts = accounts;
         this.sessions = sessions;
         this.issuer = issuer;
         this.verifier = verifier;
         this.throttle = throttle;
-        this.clock = clock;
     }
 
     /** Who is calling: a confidential client (authenticated), or the public client (by id). */
@@ -106,14 +101,9 @@ public class OAuth2Service {
     }
 
     /** Resource-owner password grant: the same login as {@code /auth/login}. */
-    public LoginResult passwordGrant(Caller caller, String username, String password, ClientInfo from) {
+    public SessionService.Grant passwordGrant(Caller caller, String username, String password, ClientInfo from) {
         requireUserGrant(caller, "password");
-        User user = accounts.authenticate(required("username", username), required("password", password), from);
-        return new LoginResult(user, sessions.start(user.id, from));
-    }
-
-    /** A user and the session a password grant started. */
-    public record LoginResult(User user, SessionService.IssuedRefreshToken refresh) {
+        return accounts.login(required("username", username), required("password", password), from);
     }
 
     /** Refresh-token grant: exactly {@code /auth/refresh}'s rotation, grace and reuse rules. */
@@ -170,19 +160,14 @@ public class OAuth2Service {
             sessions.revokeByToken(token, AuditType.TOKEN_REVOKED, from);
             return;
         }
-        AccessTokenClaims claims;
-        try {
-            claims = verifier.verifySignatureAndClaims(token);
-        } catch (LatchkeyException e) {
-            if (e.code() == ErrorCode.TEMPORARILY_UNAVAILABLE) {
-                throw e;
-            }
-            return; // not one of ours, or expired: nothing to revoke
+        Optional<AccessTokenClaims> claims = verifier.verifyIfValid(token);
+        if (claims.isEmpty()) {
+            return; // not one of ours, expired or already revoked: nothing to revoke
         }
-        if (!callerId.equals(claims.clientId())) {
+        if (!callerId.equals(claims.get().clientId())) {
             throw notIssuedToCaller();
         }
-        sessions.denyAccessToken(claims.jti(), claims.expiresAt());
+        sessions.denyAccessToken(claims.get().jti(), claims.get().expiresAt());
     }
 
     private static LatchkeyException notIssuedToCaller() {
@@ -208,54 +193,36 @@ public class OAuth2Service {
     }
 
     private void introspectAccessToken(String token, Map<String, Object> answer) {
-        AccessTokenClaims claims;
-        try {
-            claims = verifier.verifyNow(token);
-        } catch (LatchkeyException e) {
-            if (e.code() == ErrorCode.TEMPORARILY_UNAVAILABLE) {
-                throw e; // revocation state unknown: fail closed, never "active"
-            }
+        Optional<AccessTokenClaims> verified = verifier.verifyIfValid(token); // 503, never "active", if unsure
+        if (verified.isEmpty()) {
             return;
         }
+        AccessTokenClaims claims = verified.get();
         answer.put("active", true);
         answer.put("sub", claims.subject());
         answer.put("exp", claims.expiresAt());
         answer.put("iat", claims.issuedAt());
+        answer.put("client_id", claims.clientId());
         if (claims.isUserToken()) {
             answer.put("sid", claims.sid());
-            answer.put("client_id", clients.publicClientId());
             answer.put("username", claims.username());
-        } else {
-            answer.put("client_id", claims.clientId());
-            if (claims.scope() != null) {
-                answer.put("scope", claims.scope());
-            }
+        } else if (claims.scope() != null) {
+            answer.put("scope", claims.scope());
         }
         answer.put("token_type", "Bearer");
     }
 
     private void introspectRefreshToken(String raw, Map<String, Object> answer) {
-        Optional<RefreshToken> token = RefreshToken.findByHash(OpaqueTokens.hash(raw));
-        if (token.isEmpty() || !token.get().isCurrent()) {
-            return;
-        }
-        RefreshFamily family = RefreshFamily.findById(token.get().familyId);
-        Instant now = clock.instant();
-        if (family == null || !family.isActive(now)) {
-            return;
-        }
-        User user = User.findById(family.userId);
-        if (user == null || user.disabled) {
-            return;
-        }
-        answer.put("active", true);
-        answer.put("sub", user.id.toString());
-        answer.put("exp", family.expiresAt().getEpochSecond());
-        answer.put("iat", token.get().issuedAt.getEpochSecond());
-        answer.put("sid", family.id.toString());
-        answer.put("client_id", clients.publicClientId());
-        answer.put("username", user.username);
-        answer.put("token_type", "refresh_token");
+        sessions.findLive(raw).ifPresent(live -> {
+            answer.put("active", true);
+            answer.put("sub", live.user().id().toString());
+            answer.put("exp", live.expiresAt().getEpochSecond());
+            answer.put("iat", live.issuedAt().getEpochSecond());
+            answer.put("sid", live.familyId().toString());
+            answer.put("client_id", clients.publicClientId());
+            answer.put("username", live.user().username());
+            answer.put("token_type", "refresh_token");
+        });
     }
 
     private static void requireUserGrant(Caller caller, String grant) {
@@ -268,7 +235,7 @@ public class OAuth2Service {
         if (value == null || value.isEmpty()) {
             throw LatchkeyException.invalidRequest(name + " is required");
         }
-        if (value.length() > 4096) {
+        if (value.length() > InputLimits.TOKEN) {
             throw LatchkeyException.invalidRequest(name + " is too long");
         }
         return value;

@@ -66,7 +66,7 @@ public class Denylist {
         if (seconds <= 0) {
             return; // already dead by expiry
         }
-        run(() -> values.setex(jtiKey(jti), Math.min(seconds, coverage.toSeconds()), "1"));
+        RedisCalls.run("revocation state", () -> values.setex(jtiKey(jti), Math.min(seconds, coverage.toSeconds()), "1"));
     }
 
     /** Denies every access token of these sessions. */
@@ -75,7 +75,7 @@ public class Denylist {
             return;
         }
         long seconds = coverage.toSeconds();
-        run(() -> {
+        RedisCalls.run("revocation state", () -> {
             for (UUID sid : sids) {
                 values.setex(sidKey(sid.toString()), seconds, "1");
             }
@@ -84,7 +84,7 @@ public class Denylist {
 
     /** Kills every access token of the user issued before {@code instant} (by whole seconds). */
     public void revokeUserTokensBefore(UUID userId, Instant instant) {
-        run(() -> values.setex(revokedBeforeKey(userId.toString()), coverage.toSeconds(),
+        RedisCalls.run("revocation state", () -> values.setex(revokedBeforeKey(userId.toString()), coverage.toSeconds(),
                 Long.toString(instant.getEpochSecond())));
     }
 
@@ -113,7 +113,7 @@ public class Denylist {
         String jtiKey = jtiKey(jti);
         String sidKey = sid == null ? null : sidKey(sid);
         String userKey = userId == null ? null : revokedBeforeKey(userId);
-        Map<String, String> found = call(() -> values.mget(keys(jtiKey, sidKey, userKey)));
+        Map<String, String> found = RedisCalls.call("revocation check", () -> values.mget(keys(jtiKey, sidKey, userKey)));
         return revoked(found, jtiKey, sidKey, userKey, issuedAt);
     }
 
@@ -143,22 +143,6 @@ public class Denylist {
             return issuedAt < Long.parseLong(before);
         } catch (NumberFormatException e) {
             return true; // unreadable state: fail closed
-        }
-    }
-
-    private static void run(Runnable command) {
-        call(() -> {
-            command.run();
-            return null;
-        });
-    }
-
-    private static <T> T call(java.util.function.Supplier<T> command) {
-        try {
-            return command.get();
-        } catch (RuntimeException e) {
-            OutageLog.failed("Redis", "revocation state", e);
-            throw LatchkeyException.unavailable();
         }
     }
 }

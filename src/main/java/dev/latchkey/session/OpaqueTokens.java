@@ -1,11 +1,10 @@
 package dev.latchkey.session;
 
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 import java.util.Base64;
 import java.util.regex.Pattern;
+
+import dev.latchkey.crypto.Sha256;
 
 /**
  * Raw refresh tokens: 256 bits from a CSPRNG, URL-safe base64 without padding (43 characters).
@@ -14,8 +13,6 @@ import java.util.regex.Pattern;
 public final class OpaqueTokens {
 
     public static final int TOKEN_BYTES = 32;
-    /** Longest string even looked at as a refresh token. */
-    public static final int MAX_LENGTH = 256;
 
     private static final Pattern SHAPE = Pattern.compile("[A-Za-z0-9_-]{43}");
     private static final SecureRandom RANDOM = new SecureRandom();
@@ -38,15 +35,6 @@ public final class OpaqueTokens {
 
     /** SHA-256 of the raw token: the only form stored. */
     public static byte[] hash(String raw) {
-        try {
-            return MessageDigest.getInstance("SHA-256").digest(raw.getBytes(StandardCharsets.US_ASCII));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is missing from this JVM", e);
-        }
-    }
-
-    /** Constant-time comparison of two hashes. */
-    public static boolean sameHash(byte[] a, byte[] b) {
-        return MessageDigest.isEqual(a, b);
+        return Sha256.of(raw);
     }
 }

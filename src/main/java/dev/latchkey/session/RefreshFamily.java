@@ -56,7 +56,11 @@ public class RefreshFamily extends PanacheEntityBase {
             + " f.idle_expires_at, f.absolute_expires_at, f.revoked_at, f.revoke_reason, f.user_agent, f.ip"
             + " FROM refresh_families f JOIN refresh_tokens t ON t.family_id = f.id WHERE t.token_hash = :hash";
 
-    /** Locks the family of the token with this hash ({@code SELECT ... FOR UPDATE}), if any. */
+    /**
+     * Locks the family of the token with this hash ({@code SELECT ... FOR UPDATE OF f}), if any:
+     * logout and revocation, which end the family, take the full lock (refreshes take
+     * {@code FOR NO KEY UPDATE}, which it excludes).
+     */
     public static Optional<RefreshFamily> findByTokenHashForUpdate(byte[] tokenHash) {
         @SuppressWarnings("unchecked")
         List<RefreshFamily> found = getEntityManager().createNativeQuery(BY_TOKEN_HASH + " FOR UPDATE OF f",

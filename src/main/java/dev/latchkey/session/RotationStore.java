@@ -56,6 +56,12 @@ class RotationStore {
     private static final String REVOKED_AT = "SELECT f.revoked_at FROM refresh_tokens t"
             + " JOIN refresh_families f ON f.id = t.family_id WHERE t.token_hash = ?";
 
+    private static final String LIVE = "SELECT f.id, f.user_id, u.username, u.roles, t.issued_at,"
+            + " LEAST(f.idle_expires_at, f.absolute_expires_at)"
+            + " FROM refresh_tokens t JOIN refresh_families f ON f.id = t.family_id JOIN users u ON u.id = f.user_id"
+            + " WHERE t.token_hash = ? AND t.rotated_at IS NULL AND f.revoked_at IS NULL"
+            + " AND f.idle_expires_at > ? AND f.absolute_expires_at > ? AND NOT u.disabled";
+
     private static final String SUCCESSOR_ROTATED_AT = "SELECT rotated_at, true FROM refresh_tokens WHERE id = ?";
 
     private static final String ROTATE = "WITH successor AS ("
@@ -105,6 +111,25 @@ class RotationStore {
                         instant(r, 4), r.getString(5), roles == null ? List.of() : List.of((String[]) roles.getArray()),
                         r.getBoolean(7), r.getObject(8, UUID.class), instant(r, 9), r.getObject(10, UUID.class),
                         r.getBytes(11)));
+            }
+        }
+    }
+
+    /** The current refresh token with this hash if its family and user are live (no lock, for introspection). */
+    Optional<SessionService.LiveRefreshToken> findLive(byte[] tokenHash, Instant now) throws SQLException {
+        try (Connection c = dataSource.getConnection(); PreparedStatement s = c.prepareStatement(LIVE)) {
+            s.setBytes(1, tokenHash);
+            s.setObject(2, utc(now));
+            s.setObject(3, utc(now));
+            try (ResultSet r = s.executeQuery()) {
+                if (!r.next()) {
+                    return Optional.empty();
+                }
+                Array roles = r.getArray(4);
+                SessionUser user = new SessionUser(r.getObject(2, UUID.class), r.getString(3),
+                        roles == null ? List.of() : List.of((String[]) roles.getArray()));
+                return Optional.of(new SessionService.LiveRefreshToken(r.getObject(1, UUID.class), user,
+                        instant(r, 5), instant(r, 6)));
             }
         }
     }

@@ -7,7 +7,6 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import org.jboss.logging.Logger;
 
-import dev.latchkey.audit.AuditTrail;
 import dev.latchkey.config.LatchkeyConfig;
 import io.quarkus.hibernate.orm.panache.Panache;
 import io.quarkus.narayana.jta.QuarkusTransaction;
@@ -27,12 +26,10 @@ public class SessionPurge {
 
     private final LatchkeyConfig config;
     private final Clock clock;
-    private final AuditTrail audit;
 
-    public SessionPurge(LatchkeyConfig config, Clock clock, AuditTrail audit) {
+    public SessionPurge(LatchkeyConfig config, Clock clock) {
         this.config = config;
         this.clock = clock;
-        this.audit = audit;
     }
 
     @Scheduled(every = "${latchkey.purge-interval:1h}", delayed = "1m", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
@@ -42,21 +39,32 @@ public class SessionPurge {
 
     /** Runs one purge now; returns how many families were deleted. */
     public int purge() {
-        Instant cutoff = clock.instant().minus(config.purgeAfter());
+        Instant now = clock.instant();
+        Instant cutoff = now.minus(config.purgeAfter());
+        int families = deleteInBatches("refresh_families", "ended_at", cutoff);
+        int events = deleteInBatches("audit_events", "occurred_at", now.minus(config.auditRetention()));
+        if (families > 0 || events > 0) {
+            LOG.infof("purged %d ended session(s) older than %s and %d audit event(s)", families, cutoff, events);
+        }
+        return families;
+    }
+
+    /**
+     * Deletes the rows of {@code table} whose {@code column} is before {@code cutoff}, {@link #BATCH}
+     * at a time, each batch in a transaction of its own: no transaction grows large, and
+     * {@code SKIP LOCKED} lets instances purging at the same moment take different rows.
+     */
+    private static int deleteInBatches(String table, String column, Instant cutoff) {
+        String sql = "DELETE FROM " + table + " WHERE id IN (SELECT id FROM " + table + " WHERE " + column
+                + " < :cutoff LIMIT " + BATCH + " FOR UPDATE SKIP LOCKED)";
         int total = 0;
         int deleted;
         do {
-            deleted = QuarkusTransaction.requiringNew().call(() -> Panache.getEntityManager().createNativeQuery(
-                    "DELETE FROM refresh_families WHERE id IN (SELECT id FROM refresh_families"
-                            + " WHERE ended_at < :cutoff LIMIT " + BATCH + " FOR UPDATE SKIP LOCKED)")
+            deleted = QuarkusTransaction.requiringNew().call(() -> Panache.getEntityManager().createNativeQuery(sql)
                     .setParameter("cutoff", cutoff)
                     .executeUpdate());
             total += deleted;
         } while (deleted == BATCH);
-        int events = audit.purgeBefore(clock.instant().minus(config.auditRetention()), BATCH);
-        if (total > 0 || events > 0) {
-            LOG.infof("purged %d ended session(s) older than %s and %d audit event(s)", total, cutoff, events);
-        }
         return total;
     }
 }

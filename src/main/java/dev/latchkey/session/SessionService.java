@@ -13,23 +13,27 @@ import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.PersistenceException;
+import jakarta.transaction.Transactional;
 
 import org.jboss.logging.Logger;
 
 import dev.latchkey.audit.AuditTrail;
 import dev.latchkey.audit.AuditType;
+import dev.latchkey.audit.ClientInfo;
 import dev.latchkey.config.LatchkeyConfig;
 import dev.latchkey.error.ErrorCode;
 import dev.latchkey.error.LatchkeyException;
 import dev.latchkey.metrics.LatchkeyMetrics;
 import dev.latchkey.revocation.Denylist;
+import dev.latchkey.token.AccessTokenIssuer;
+import dev.latchkey.token.AccessTokenIssuer.IssuedAccessToken;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 
 /**
  * Refresh-token families: start a session, rotate (with grace and reuse detection), revoke, list.
  * <p>
  * Each operation is one short transaction. Concurrent refreshes of one family serialise on the
- * family row lock ({@code SELECT ... FOR UPDATE}) and nowhere else, so any instance can serve
+ * family row lock ({@code SELECT ... FOR NO KEY UPDATE}, see {@link RotationStore}) and nowhere else, so any instance can serve
  * any request. Redis revocation writes happen inside the transaction, before commit: if Redis
  * cannot take them, the transaction rolls back and the client gets 503 with nothing changed.
  */
@@ -48,10 +52,12 @@ public class SessionService {
     private final AuditTrail audit;
     private final LatchkeyMetrics metrics;
     private final RotationStore store;
+    private final AccessTokenIssuer issuer;
 
     SessionService(LatchkeyConfig config, Clock clock, Denylist denylist, AuditTrail audit, LatchkeyMetrics metrics,
-            RotationStore store) {
+            RotationStore store, AccessTokenIssuer issuer) {
         this.store = store;
+        this.issuer = issuer;
         this.config = config;
         this.clock = clock;
         this.denylist = denylist;
@@ -67,10 +73,17 @@ public class SessionService {
         }
     }
 
-    /** What a refresh attempt gave: a refresh token for the user, or a refusal (already committed). */
-    public record Rotation(IssuedRefreshToken token, SessionUser user, Outcome outcome) {
+    /**
+     * What a login or a refresh gives the client, made after its transaction committed: an access
+     * token, the session's refresh token, and the user both name.
+     */
+    public record Grant(IssuedAccessToken access, IssuedRefreshToken refresh, SessionUser user) {
+    }
+
+    /** What a refresh attempt gave: a grant, or a refusal (already committed). */
+    public record Rotation(Grant grant, Outcome outcome) {
         public boolean succeeded() {
-            return token != null;
+            return grant != null;
         }
     }
 
@@ -86,9 +99,10 @@ public class SessionService {
         INVALID
     }
 
-    /** Starts a new family for {@code user} and issues its first refresh token. */
-    public IssuedRefreshToken start(UUID userId, ClientInfo client) {
-        return QuarkusTransaction.requiringNew().call(() -> {
+    /** Starts a new family for {@code user}: its first refresh token and an access token. */
+    public Grant start(SessionUser user, ClientInfo client) {
+        UUID userId = user.id();
+        IssuedRefreshToken refresh = QuarkusTransaction.requiringNew().call(() -> {
             Instant now = clock.instant();
             RefreshFamily family = new RefreshFamily();
             family.id = UUID.randomUUID();
@@ -105,6 +119,12 @@ public class SessionService {
             audit.record(AuditType.LOGIN, true, userId, family.id, client);
             return new IssuedRefreshToken(family.id, family.expiresAt(), raw, now);
         });
+        return grant(refresh, user);
+    }
+
+    private Grant grant(IssuedRefreshToken refresh, SessionUser user) {
+        return new Grant(issuer.issueForUser(user.id(), user.username(), user.roles(), refresh.familyId()), refresh,
+                user);
     }
 
     /**
@@ -116,25 +136,39 @@ public class SessionService {
      * cost the same two plain reads, so timing tells them apart for nobody.
      */
     public Rotation rotate(String raw, ClientInfo client) {
-        Rotation rotation;
+        Decision decision;
         if (!OpaqueTokens.isWellFormed(raw)) {
-            rotation = refused(Outcome.INVALID, null, "malformed refresh token");
+            decision = Decision.refused(Outcome.INVALID, null, "malformed refresh token");
         } else {
             byte[] hash = OpaqueTokens.hash(raw);
-            Decision decision;
             try {
                 decision = store.inTransaction(c -> decide(c, raw, hash));
             } catch (SQLException e) {
                 throw new PersistenceException("refresh rotation failed", e);
             }
-            rotation = decision.reusedFamily() == null ? decision.rotation() : revokeForReuse(decision, client);
+        }
+        Rotation rotation;
+        if (decision.reused() != null) {
+            rotation = revokeForReuse(decision.reused(), client);
+        } else if (decision.refresh() != null) {
+            // the access token is signed after the commit, outside the family's row lock
+            rotation = new Rotation(grant(decision.refresh(), decision.user()), decision.outcome());
+        } else {
+            rotation = new Rotation(null, decision.outcome());
         }
         metrics.refresh(rotation.outcome().name().toLowerCase(Locale.ROOT));
         return rotation;
     }
 
-    /** The outcome decided under the family lock; a reuse is acted on after it, in its own transaction. */
-    private record Decision(Rotation rotation, RotationStore.Locked reusedFamily) {
+    /**
+     * The outcome decided under the family lock: a refresh token to hand out, a refusal, or a
+     * reused family to revoke (acted on after the lock, in a transaction of its own).
+     */
+    private record Decision(Outcome outcome, IssuedRefreshToken refresh, SessionUser user, RotationStore.Locked reused) {
+        static Decision refused(Outcome outcome, UUID familyId, String reason) {
+            LOG.debugf("refresh refused: %s (family %s)", reason, familyId == null ? "-" : familyId);
+            return new Decision(outcome, null, null, null);
+        }
     }
 
     private Decision decide(Connection c, String raw, byte[] hash) throws SQLException {
@@ -143,11 +177,11 @@ public class SessionService {
         if (found.isEmpty()) {
             Optional<Boolean> revoked = store.revoked(c, hash); // only to name the reason
             Outcome outcome = revoked.isEmpty() ? Outcome.INVALID : revoked.get() ? Outcome.REVOKED : Outcome.EXPIRED;
-            return new Decision(refused(outcome, null, "refresh token " + outcome.name().toLowerCase(Locale.ROOT)), null);
+            return Decision.refused(outcome, null, "refresh token " + outcome.name().toLowerCase(Locale.ROOT));
         }
         RotationStore.Locked locked = found.get();
         if (locked.userDisabled()) {
-            return new Decision(refused(Outcome.REVOKED, locked.familyId(), "user disabled"), null);
+            return Decision.refused(Outcome.REVOKED, locked.familyId(), "user disabled");
         }
         SessionUser user = new SessionUser(locked.userId(), locked.username(), locked.roles());
         if (locked.rotatedAt() == null) {
@@ -155,8 +189,8 @@ public class SessionService {
             String successor = OpaqueTokens.generate();
             store.rotate(c, locked, UUID.randomUUID(), OpaqueTokens.hash(successor),
                     SuccessorEnvelope.seal(raw, locked.tokenId(), successor), now, idleExpiresAt);
-            return new Decision(new Rotation(new IssuedRefreshToken(locked.familyId(), idleExpiresAt, successor, now),
-                    user, Outcome.ROTATED), null);
+            return new Decision(Outcome.ROTATED, new IssuedRefreshToken(locked.familyId(), idleExpiresAt, successor, now),
+                    user, null);
         }
         boolean successorCurrent = locked.successorId() != null && store.isCurrent(c, locked.successorId());
         Duration grace = config.refreshGrace();
@@ -165,27 +199,25 @@ public class SessionService {
             if (same != null) {
                 LOG.debugf("refresh retried within grace: family %s", locked.familyId());
                 Instant expiresAt = earlier(locked.idleExpiresAt(), locked.absoluteExpiresAt());
-                return new Decision(new Rotation(new IssuedRefreshToken(locked.familyId(), expiresAt, same, now), user,
-                        Outcome.GRACE), null);
+                return new Decision(Outcome.GRACE, new IssuedRefreshToken(locked.familyId(), expiresAt, same, now), user,
+                        null);
             }
         }
         // With the grace window off, requests that raced for the same rotation (rotated under
         // RACE_WINDOW ago, successor still unused) get invalid_grant but do not count as reuse:
         // they were in flight with the winner, not replayed after it, and nothing is handed out.
         if (successorCurrent && now.isBefore(locked.rotatedAt().plus(RACE_WINDOW))) {
-            return new Decision(refused(Outcome.CONCURRENT, locked.familyId(), "lost the race to a concurrent refresh"),
-                    null);
+            return Decision.refused(Outcome.CONCURRENT, locked.familyId(), "lost the race to a concurrent refresh");
         }
-        return new Decision(null, locked);
+        return new Decision(Outcome.REUSE_DETECTED, null, null, locked);
     }
 
     /** Revokes the family (or, configured so, every family of the user) after a detected reuse. */
-    private Rotation revokeForReuse(Decision decision, ClientInfo client) {
-        RotationStore.Locked reused = decision.reusedFamily();
+    private Rotation revokeForReuse(RotationStore.Locked reused, ClientInfo client) {
         QuarkusTransaction.requiringNew().run(() -> RefreshFamily.findByIdForUpdate(reused.familyId())
                 .filter(f -> f.revokedAt == null)
                 .ifPresent(family -> revokeOnReuse(family, clock.instant(), client)));
-        return new Rotation(null, null, Outcome.REUSE_DETECTED);
+        return new Rotation(null, Outcome.REUSE_DETECTED);
     }
 
     private void revokeOnReuse(RefreshFamily family, Instant now, ClientInfo client) {
@@ -228,6 +260,22 @@ public class SessionService {
         return revoked;
     }
 
+    /** A refresh token that would rotate now: its session, user, when it was issued and when its family ends. */
+    public record LiveRefreshToken(UUID familyId, SessionUser user, Instant issuedAt, Instant expiresAt) {
+    }
+
+    /** The live refresh token with this raw value (for introspection); empty if unknown, rotated or ended. */
+    public Optional<LiveRefreshToken> findLive(String raw) {
+        if (!OpaqueTokens.isWellFormed(raw)) {
+            return Optional.empty();
+        }
+        try {
+            return store.findLive(OpaqueTokens.hash(raw), clock.instant());
+        } catch (SQLException e) {
+            throw new PersistenceException("refresh token lookup failed", e);
+        }
+    }
+
     /** True if this raw value is a refresh token we issued (current, rotated or of an ended family). */
     public boolean isKnownRefreshToken(String raw) {
         return OpaqueTokens.isWellFormed(raw) && RefreshToken.findByHash(OpaqueTokens.hash(raw)).isPresent();
@@ -261,7 +309,11 @@ public class SessionService {
         return killed;
     }
 
-    /** {@link #revokeAllSessions} inside the caller's transaction (e.g. with a password change). */
+    /**
+     * Revokes every session of the user but {@code keep} inside the caller's transaction (e.g. with
+     * a password change), so that both commit or neither does; there must be one.
+     */
+    @Transactional(Transactional.TxType.MANDATORY)
     public int revokeAllInCurrentTransaction(UUID userId, UUID keep, RevokeReason reason, boolean everyToken) {
         Instant now = clock.instant();
         List<UUID> killed = new ArrayList<>();
@@ -308,11 +360,6 @@ public class SessionService {
         token.expiresAt = family.idleExpiresAt;
         token.persist();
         return token;
-    }
-
-    private static Rotation refused(Outcome outcome, UUID familyId, String reason) {
-        LOG.debugf("refresh refused: %s (family %s)", reason, familyId == null ? "-" : familyId);
-        return new Rotation(null, null, outcome);
     }
 
     private static Instant earlier(Instant a, Instant b) {

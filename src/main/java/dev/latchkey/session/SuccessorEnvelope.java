@@ -8,9 +8,12 @@ import java.util.Arrays;
 import java.util.UUID;
 
 import javax.crypto.Cipher;
-import javax.crypto.Mac;
 import javax.crypto.spec.GCMParameterSpec;
 import javax.crypto.spec.SecretKeySpec;
+
+import org.bouncycastle.crypto.digests.SHA256Digest;
+import org.bouncycastle.crypto.generators.HKDFBytesGenerator;
+import org.bouncycastle.crypto.params.HKDFParameters;
 
 /**
  * Seals a successor refresh token so that only a holder of its raw parent can open it: AES-256-GCM
@@ -78,28 +81,16 @@ public final class SuccessorEnvelope {
                 .array();
     }
 
-    /** HKDF (RFC 5869) with HMAC-SHA256; the JDK has no HKDF before Java 24. */
+    /** HKDF (RFC 5869) with HMAC-SHA256, Bouncy Castle's (the JDK has none before Java 24). */
     static final class Hkdf {
         private Hkdf() {
         }
 
-        static byte[] sha256(byte[] ikm, byte[] salt, byte[] info, int length) throws GeneralSecurityException {
-            Mac mac = Mac.getInstance("HmacSHA256");
-            mac.init(new SecretKeySpec(salt.length == 0 ? new byte[32] : salt, "HmacSHA256"));
-            byte[] prk = mac.doFinal(ikm);
-            mac.init(new SecretKeySpec(prk, "HmacSHA256"));
+        static byte[] sha256(byte[] ikm, byte[] salt, byte[] info, int length) {
+            HKDFBytesGenerator hkdf = new HKDFBytesGenerator(new SHA256Digest());
+            hkdf.init(new HKDFParameters(ikm, salt, info));
             byte[] okm = new byte[length];
-            byte[] previous = new byte[0];
-            int offset = 0;
-            for (int counter = 1; offset < length; counter++) {
-                mac.update(previous);
-                mac.update(info);
-                mac.update((byte) counter);
-                previous = mac.doFinal();
-                int n = Math.min(previous.length, length - offset);
-                System.arraycopy(previous, 0, okm, offset, n);
-                offset += n;
-            }
+            hkdf.generateBytes(okm, 0, length);
             return okm;
         }
     }

@@ -7,6 +7,7 @@ import java.util.Base64;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.regex.Pattern;
@@ -30,6 +31,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 
+import dev.latchkey.config.InputLimits;
 import dev.latchkey.config.LatchkeyConfig;
 import dev.latchkey.error.LatchkeyException;
 import dev.latchkey.metrics.LatchkeyMetrics;
@@ -47,8 +49,6 @@ import io.smallrye.mutiny.Uni;
 @ApplicationScoped
 public class AccessTokenVerifier {
 
-    /** Longest token accepted; ours are about 900 characters. */
-    public static final int MAX_TOKEN_LENGTH = 4096;
     static final int VERIFIED_CACHE_SIZE = 4096;
 
     private static final Logger LOG = Logger.getLogger(AccessTokenVerifier.class);
@@ -108,14 +108,24 @@ public class AccessTokenVerifier {
                 });
     }
 
-    /** Blocking form of {@link #verify(String)}, for code already on a worker thread. */
-    public AccessTokenClaims verifyNow(String token) {
-        AccessTokenClaims claims = verifySignatureAndClaims(token);
+    /**
+     * The claims of a token that verifies completely (signature, claims and revocation state), or
+     * empty for any refusal: for callers that act on a token only if it is valid (logout's bearer
+     * token, RFC 7009 revocation, RFC 7662 introspection). Blocking, for worker threads. Throws
+     * only when the revocation state cannot be read (503): "unknown" must never read as "valid".
+     */
+    public Optional<AccessTokenClaims> verifyIfValid(String token) {
+        AccessTokenClaims claims;
+        try {
+            claims = verifySignatureAndClaims(token);
+        } catch (LatchkeyException e) {
+            return Optional.empty();
+        }
         if (denylist.isRevokedNow(claims.jti(), claims.sid(), userIdOf(claims), claims.issuedAt())) {
             LOG.debugf("refused access token jti=%s: revoked", claims.jti());
-            throw LatchkeyException.invalidToken();
+            return Optional.empty();
         }
-        return claims;
+        return Optional.of(claims);
     }
 
     /**
@@ -124,8 +134,8 @@ public class AccessTokenVerifier {
      * further RSA verification; the expiry is still checked on every call, and revocation is never
      * cached (see {@link #verify}).
      */
-    public AccessTokenClaims verifySignatureAndClaims(String token) {
-        if (token == null || token.length() > MAX_TOKEN_LENGTH) {
+    AccessTokenClaims verifySignatureAndClaims(String token) {
+        if (token == null || token.length() > InputLimits.TOKEN) {
             throw refuse("not a JWS compact serialization of acceptable length");
         }
         AccessTokenClaims known = verified.getIfPresent(token);

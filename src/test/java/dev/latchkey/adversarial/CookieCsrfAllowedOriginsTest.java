@@ -4,7 +4,6 @@ import static io.restassured.RestAssured.given;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
-import java.util.Map;
 import java.util.UUID;
 
 import jakarta.inject.Inject;
@@ -16,12 +15,12 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 import dev.latchkey.api.AllowedOriginsTest;
 import dev.latchkey.testsupport.Db;
+import dev.latchkey.testsupport.Expect;
 import dev.latchkey.testsupport.TestUsers;
 import dev.latchkey.testsupport.TestUsers.TestUser;
 import io.agroal.api.AgroalDataSource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
-import io.restassured.http.ContentType;
 import io.restassured.response.Response;
 
 /**
@@ -59,12 +58,6 @@ class CookieCsrfAllowedOriginsTest {
                 "no credentialed CORS for a foreign origin; got " + seen);
     }
 
-    private static Response cookieLogin(TestUser user, String origin) {
-        return given().contentType(ContentType.JSON).header("Origin", origin)
-                .body(Map.of("username", user.username(), "password", user.password(), "refresh_transport", "cookie"))
-                .post("/auth/login");
-    }
-
     @ParameterizedTest(name = "ASVS 5.0 V3.5.1: the lookalike origin {0} gets no preflight, no CORS and no cookie-mode login")
     @ValueSource(strings = { "http://localhost:5173.evil.example", "http://localhost:51730", "https://localhost:5173",
             "http://evillocalhost:5173", "http://localhost:5173@evil.example", "https://app.example.com.evil.example",
@@ -76,7 +69,7 @@ class CookieCsrfAllowedOriginsTest {
         noCors(preflight);
 
         long before = families(bystander());
-        Response login = cookieLogin(bystander(), origin);
+        Response login = TestUsers.cookieLogin(bystander(), origin);
         Expect.accessDenied(login);
         noCors(login);
         assertEquals(before, families(bystander()), "no session was started");
@@ -87,7 +80,7 @@ class CookieCsrfAllowedOriginsTest {
     void originWithAPathIsNotTheAllowedOrigin() {
         String origin = "http://localhost:5173/evil";
         TestUser user = TestUsers.register(); // its own: if the attack succeeds, no other test sees the session
-        Response login = cookieLogin(user, origin);
+        Response login = TestUsers.cookieLogin(user, origin);
         noCors(login);
         Expect.accessDenied(login);
         assertEquals(0, families(user), "no session was started");

@@ -18,14 +18,16 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
+import dev.latchkey.testsupport.Answer;
 import dev.latchkey.testsupport.Db;
+import dev.latchkey.testsupport.Expect;
+import dev.latchkey.testsupport.RawHttp;
 import dev.latchkey.testsupport.TestUsers;
 import dev.latchkey.testsupport.TestUsers.TestUser;
 import io.agroal.api.AgroalDataSource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
 import io.restassured.response.Response;
-import io.restassured.specification.RequestSpecification;
 
 /**
  * Cross-site request forgery against cookie mode (API.md "Refresh-token transport", ASVS 5.0 V3.3
@@ -86,15 +88,6 @@ class CookieCsrfTest {
         };
     }
 
-    static Response cookieLogin(TestUser user, String origin) {
-        RequestSpecification request = given().contentType(ContentType.JSON)
-                .body(Map.of("username", user.username(), "password", user.password(), "refresh_transport", "cookie"));
-        if (origin != null) {
-            request = request.header("Origin", origin);
-        }
-        return request.post("/auth/login");
-    }
-
     static String cookieOf(Response response) {
         String header = response.header("Set-Cookie");
         Matcher cookie = SET.matcher(header == null ? "" : header);
@@ -124,7 +117,7 @@ class CookieCsrfTest {
             "our origin as a path", "our host by IP address", "upper-case foreign" })
     void cookieLoginFromAForeignOriginIsRefused(String name) {
         long before = families(bystander());
-        Response login = cookieLogin(bystander(), origin(name));
+        Response login = TestUsers.cookieLogin(bystander(), origin(name));
         Expect.accessDenied(login);
         noCors(login);
         assertEquals(before, families(bystander()), "no session was started");
@@ -146,7 +139,7 @@ class CookieCsrfTest {
     @ParameterizedTest(name = "ASVS 5.0 V3.5.1: a cookie-mode logout from a foreign origin ({0}) is 403 and the session lives")
     @ValueSource(strings = { "another port", "null", "https instead of http" })
     void cookieLogoutFromAForeignOriginIsRefused(String name) {
-        String token = cookieOf(cookieLogin(sharedUser(), null));
+        String token = cookieOf(TestUsers.cookieLogin(sharedUser(), null));
 
         Response logout = given().cookie("lk_refresh", token).header("Origin", origin(name)).post("/auth/logout");
         Expect.accessDenied(logout);
@@ -158,7 +151,7 @@ class CookieCsrfTest {
     @ParameterizedTest(name = "ASVS 5.0 V3.5.1: a foreign-origin cookie refresh with body {0} is still cookie mode: 403, not rotated")
     @ValueSource(strings = { "{}", "{\"refresh_token\":\"\"}", "{\"refresh_token\":null}" })
     void aBodyWithoutATokenDoesNotSkipTheOriginCheck(String body) {
-        Response login = cookieLogin(sharedUser(), null);
+        Response login = TestUsers.cookieLogin(sharedUser(), null);
         String token = cookieOf(login);
         String sid = login.jsonPath().getString("session_id");
 
@@ -181,7 +174,7 @@ class CookieCsrfTest {
     @Test
     @DisplayName("ASVS 5.0 V3.5.2: a form-encoded cross-site POST to /auth/refresh with the cookie is 415 and does not rotate")
     void formEncodedRefreshIsRefused() {
-        Response login = cookieLogin(sharedUser(), null);
+        Response login = TestUsers.cookieLogin(sharedUser(), null);
         String token = cookieOf(login);
         Response form = given().cookie("lk_refresh", token).contentType(ContentType.URLENC)
                 .body("refresh_token=" + token).post("/auth/refresh");
@@ -205,7 +198,7 @@ class CookieCsrfTest {
     @Test
     @DisplayName("ASVS 5.0 V3.5.2: a multipart cross-site POST to /auth/logout with the cookie is 415 and does not log out")
     void multipartLogoutIsRefused() {
-        String token = cookieOf(cookieLogin(sharedUser(), null));
+        String token = cookieOf(TestUsers.cookieLogin(sharedUser(), null));
         Response logout = given().cookie("lk_refresh", token).multiPart("refresh_token", token).post("/auth/logout");
         Expect.invalidRequest(logout, 415);
         given().cookie("lk_refresh", token).post("/auth/refresh").then().statusCode(200);
@@ -214,7 +207,7 @@ class CookieCsrfTest {
     @Test
     @DisplayName("ASVS 5.0 V3.5.3: GET /auth/refresh with the cookie (even with X-HTTP-Method-Override: POST) is 405 and does not rotate")
     void getCannotRefresh() {
-        Response login = cookieLogin(sharedUser(), null);
+        Response login = TestUsers.cookieLogin(sharedUser(), null);
         String token = cookieOf(login);
         Expect.invalidRequest(given().cookie("lk_refresh", token).get("/auth/refresh"), 405);
         Expect.invalidRequest(given().cookie("lk_refresh", token).header("X-HTTP-Method-Override", "POST").get("/auth/refresh"),
@@ -228,7 +221,7 @@ class CookieCsrfTest {
     @DisplayName("API.md transport: logout with a body token and another user's cookie revokes the body's family only")
     void logoutBodyBeatsTheCookie() {
         TestUsers.Session bodySession = TestUsers.newSession();
-        Response cookieLogin = cookieLogin(sharedUser(), null);
+        Response cookieLogin = TestUsers.cookieLogin(sharedUser(), null);
         String cookieToken = cookieOf(cookieLogin);
 
         given().cookie("lk_refresh", cookieToken).contentType(ContentType.JSON)
@@ -241,7 +234,7 @@ class CookieCsrfTest {
     @Test
     @DisplayName("API.md transport: a garbage body token with a valid cookie is refused (body wins) and the cookie's token is untouched")
     void garbageBodyTokenDoesNotFallBackToTheCookie() {
-        Response login = cookieLogin(sharedUser(), null);
+        Response login = TestUsers.cookieLogin(sharedUser(), null);
         String cookieToken = cookieOf(login);
 
         Response refresh = given().cookie("lk_refresh", cookieToken).contentType(ContentType.JSON)
@@ -255,7 +248,7 @@ class CookieCsrfTest {
     @Test
     @DisplayName("ASVS 5.0 V3.3.2/V3.3.4: a rotated cookie keeps Path=/auth, HttpOnly, Secure, SameSite=Strict and the family's Max-Age")
     void rotatedCookieKeepsEveryAttribute() {
-        String token = cookieOf(cookieLogin(sharedUser(), null));
+        String token = cookieOf(TestUsers.cookieLogin(sharedUser(), null));
         Response refreshed = given().cookie("lk_refresh", token).post("/auth/refresh");
         refreshed.then().statusCode(200);
         Matcher cookie = SET.matcher(refreshed.header("Set-Cookie"));
@@ -269,7 +262,7 @@ class CookieCsrfTest {
     @Test
     @DisplayName("ASVS 5.0 V7.4.1: the clearing cookie on logout and on a refused refresh has the same Path and attributes, so browsers drop it")
     void clearingCookieMatchesTheSetCookie() {
-        String token = cookieOf(cookieLogin(sharedUser(), null));
+        String token = cookieOf(TestUsers.cookieLogin(sharedUser(), null));
         Response logout = given().cookie("lk_refresh", token).post("/auth/logout");
         logout.then().statusCode(204);
         assertTrue(CLEARED.matcher(logout.header("Set-Cookie")).matches(), logout.header("Set-Cookie"));

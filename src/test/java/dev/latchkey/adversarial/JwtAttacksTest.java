@@ -21,7 +21,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
+import dev.latchkey.testsupport.Answer;
 import dev.latchkey.testsupport.Db;
+import dev.latchkey.testsupport.Expect;
+import dev.latchkey.testsupport.RawHttp;
 import dev.latchkey.testsupport.TestKeys;
 import dev.latchkey.testsupport.TestUsers;
 import dev.latchkey.testsupport.TestUsers.Session;

@@ -16,7 +16,6 @@ import java.util.UUID;
 
 import jakarta.inject.Inject;
 
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -25,6 +24,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 import dev.latchkey.session.OpaqueTokens;
 import dev.latchkey.testsupport.Concurrently;
 import dev.latchkey.testsupport.Db;
+import dev.latchkey.testsupport.Expect;
 import dev.latchkey.testsupport.MutableClock;
 import dev.latchkey.testsupport.TestUsers;
 import dev.latchkey.testsupport.TestUsers.Session;
@@ -48,11 +48,6 @@ class RefreshAbuseTest {
 
     @Inject
     AgroalDataSource dataSource;
-
-    @AfterEach
-    void resetClock() {
-        clock.reset();
-    }
 
     private Db db() {
         return new Db(dataSource);

@@ -16,6 +16,8 @@ import org.junit.jupiter.api.Test;
 import dev.latchkey.hardening.ThrottlingTest;
 import dev.latchkey.testsupport.Concurrently;
 import dev.latchkey.testsupport.Db;
+import dev.latchkey.testsupport.Expect;
+import dev.latchkey.testsupport.RawHttp;
 import dev.latchkey.testsupport.TestUsers;
 import io.agroal.api.AgroalDataSource;
 import io.quarkus.test.junit.QuarkusTest;

@@ -10,6 +10,7 @@ import java.util.Map;
 
 import org.junit.jupiter.api.Test;
 
+import dev.latchkey.testsupport.Expect;
 import dev.latchkey.testsupport.TestUsers;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
@@ -33,7 +34,7 @@ public class AllowedOriginsTest {
 
     @Test
     void anAllowedOriginGetsCredentialedCorsForItselfOnly() {
-        Response login = CookieModeTest.cookieLogin(TestUsers.register(), SPA);
+        Response login = TestUsers.cookieLogin(TestUsers.register(), SPA);
         login.then().statusCode(200)
                 .header("Access-Control-Allow-Origin", equalTo(SPA))
                 .header("Access-Control-Allow-Credentials", equalTo("true"))
@@ -42,7 +43,7 @@ public class AllowedOriginsTest {
                 .header("Set-Cookie", containsString("HttpOnly"))
                 .header("Set-Cookie", containsString("SameSite=Strict"));
 
-        given().cookie("lk_refresh", CookieModeTest.cookieOf(login)).header("Origin", SPA)
+        given().cookie("lk_refresh", TestUsers.cookieOf(login)).header("Origin", SPA)
                 .post("/auth/refresh").then().statusCode(200)
                 .header("Access-Control-Allow-Origin", equalTo(SPA));
     }
@@ -67,8 +68,7 @@ public class AllowedOriginsTest {
                 .options("/auth/refresh")
                 .then().statusCode(403)
                 .header("Access-Control-Allow-Origin", nullValue());
-        CookieModeTest.cookieLogin(TestUsers.register(), "http://localhost:5174")
-                .then().statusCode(403).body("error", equalTo("access_denied"))
+        Expect.refusal(TestUsers.cookieLogin(TestUsers.register(), "http://localhost:5174"), 403, "access_denied")
                 .header("Access-Control-Allow-Origin", nullValue());
     }
 }

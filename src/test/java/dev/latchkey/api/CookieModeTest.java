@@ -17,10 +17,10 @@ import java.util.regex.Pattern;
 
 import jakarta.inject.Inject;
 
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import dev.latchkey.testsupport.Db;
+import dev.latchkey.testsupport.Expect;
 import dev.latchkey.testsupport.MutableClock;
 import dev.latchkey.testsupport.TestUsers;
 import dev.latchkey.testsupport.TestUsers.TestUser;
@@ -43,14 +43,9 @@ class CookieModeTest {
     @Inject
     AgroalDataSource dataSource;
 
-    @AfterEach
-    void resetClock() {
-        clock.reset();
-    }
-
     @Test
     void cookieLoginPutsTheRefreshTokenOnlyInAStrictHttpOnlyCookie() {
-        Response login = cookieLogin(TestUsers.register(), null);
+        Response login = TestUsers.cookieLogin(TestUsers.register(), null);
         login.then().statusCode(200)
                 .header("Cache-Control", "no-store")
                 .body("refresh_token", nullValue())
@@ -64,28 +59,28 @@ class CookieModeTest {
 
     @Test
     void refreshReadsTheCookieAndAnswersInCookieModeEvenWithoutABody() {
-        String first = cookieOf(cookieLogin(TestUsers.register(), null));
+        String first = TestUsers.cookieOf(TestUsers.cookieLogin(TestUsers.register(), null));
 
         Response refreshed = given().cookie("lk_refresh", first).post("/auth/refresh");
         refreshed.then().statusCode(200).body("refresh_token", nullValue());
-        String second = cookieOf(refreshed);
+        String second = TestUsers.cookieOf(refreshed);
         assertNotEquals(first, second, "rotated");
         assertEquals(200, meStatus(refreshed.jsonPath().getString("access_token")));
 
         // a JSON body without a refresh token also means "use the cookie"
         Response again = given().cookie("lk_refresh", second).contentType(ContentType.JSON).body("{}").post("/auth/refresh");
         again.then().statusCode(200).body("refresh_token", nullValue());
-        assertNotEquals(second, cookieOf(again));
+        assertNotEquals(second, TestUsers.cookieOf(again));
     }
 
     @Test
     void aRefusedCookieIsCleared() {
-        String first = cookieOf(cookieLogin(TestUsers.register(), null));
-        String second = cookieOf(given().cookie("lk_refresh", first).post("/auth/refresh"));
+        String first = TestUsers.cookieOf(TestUsers.cookieLogin(TestUsers.register(), null));
+        String second = TestUsers.cookieOf(given().cookie("lk_refresh", first).post("/auth/refresh"));
         clock.advance(Duration.ofSeconds(11));
 
         Response reused = given().cookie("lk_refresh", first).post("/auth/refresh");
-        reused.then().statusCode(401).body("error", equalTo("invalid_grant"));
+        Expect.error(reused, 401, "invalid_grant");
         assertTrue(reused.header("Set-Cookie").startsWith("lk_refresh=; Path=/auth;"), reused.header("Set-Cookie"));
         assertTrue(reused.header("Set-Cookie").contains("Max-Age=0"));
         given().cookie("lk_refresh", second).post("/auth/refresh").then().statusCode(401);
@@ -96,8 +91,8 @@ class CookieModeTest {
 
     @Test
     void logoutReadsTheCookieRevokesTheFamilyAndClearsTheCookie() {
-        Response login = cookieLogin(TestUsers.register(), null);
-        String token = cookieOf(login);
+        Response login = TestUsers.cookieLogin(TestUsers.register(), null);
+        String token = TestUsers.cookieOf(login);
 
         Response logout = given().cookie("lk_refresh", token).post("/auth/logout");
         logout.then().statusCode(204);
@@ -108,8 +103,8 @@ class CookieModeTest {
 
     @Test
     void logoutAllClearsTheCookieOfTheCallingBrowser() {
-        Response login = cookieLogin(TestUsers.register(), null);
-        Response logoutAll = given().cookie("lk_refresh", cookieOf(login))
+        Response login = TestUsers.cookieLogin(TestUsers.register(), null);
+        Response logoutAll = given().cookie("lk_refresh", TestUsers.cookieOf(login))
                 .header("Authorization", "Bearer " + login.jsonPath().getString("access_token"))
                 .post("/auth/logout-all");
         logoutAll.then().statusCode(204);
@@ -127,8 +122,7 @@ class CookieModeTest {
     @Test
     void aForeignOriginCannotLogInInCookieModeAndNothingIsWritten() {
         TestUser user = TestUsers.register();
-        cookieLogin(user, FOREIGN).then().statusCode(403)
-                .body("error", equalTo("access_denied"))
+        Expect.refusal(TestUsers.cookieLogin(user, FOREIGN), 403, "access_denied")
                 .header("Set-Cookie", nullValue());
         assertEquals(0, new Db(dataSource).count("SELECT count(*) FROM refresh_families WHERE user_id = ?",
                 UUID.fromString(user.id())));
@@ -136,13 +130,12 @@ class CookieModeTest {
 
     @Test
     void aForeignOriginCannotRefreshOrLogOutWithTheCookieAndChangesNothing() {
-        String token = cookieOf(cookieLogin(TestUsers.register(), null));
+        String token = TestUsers.cookieOf(TestUsers.cookieLogin(TestUsers.register(), null));
 
-        given().cookie("lk_refresh", token).header("Origin", FOREIGN).post("/auth/refresh")
-                .then().statusCode(403).body("error", equalTo("access_denied"))
+        Expect.refusal(given().cookie("lk_refresh", token).header("Origin", FOREIGN).post("/auth/refresh"), 403,
+                "access_denied")
                 .header("Access-Control-Allow-Origin", nullValue());
-        given().cookie("lk_refresh", token).header("Origin", FOREIGN).post("/auth/logout")
-                .then().statusCode(403).body("error", equalTo("access_denied"));
+        Expect.error(given().cookie("lk_refresh", token).header("Origin", FOREIGN).post("/auth/logout"), 403, "access_denied");
         given().cookie("lk_refresh", token).header("Origin", "null").post("/auth/refresh")
                 .then().statusCode(403);
 
@@ -153,27 +146,25 @@ class CookieModeTest {
     @Test
     void theServicesOwnOriginMayUseCookieModeWithoutConfiguration() {
         // the service's own origin is that of latchkey.issuer (http://localhost:8080 in tests)
-        Response login = cookieLogin(TestUsers.register(), "http://localhost:8080");
+        Response login = TestUsers.cookieLogin(TestUsers.register(), "http://localhost:8080");
         login.then().statusCode(200);
-        given().cookie("lk_refresh", cookieOf(login)).header("Origin", "http://localhost:8080")
+        given().cookie("lk_refresh", TestUsers.cookieOf(login)).header("Origin", "http://localhost:8080")
                 .post("/auth/refresh").then().statusCode(200);
     }
 
     @Test
     void aForeignPreflightIsRefusedWithoutCorsHeaders() {
-        given().header("Origin", FOREIGN).header("Access-Control-Request-Method", "POST")
+        Expect.refusal(given().header("Origin", FOREIGN).header("Access-Control-Request-Method", "POST")
                 .header("Access-Control-Request-Headers", "content-type")
-                .options("/auth/refresh")
-                .then().statusCode(403)
-                .body("error", equalTo("access_denied"))
+                .options("/auth/refresh"), 403, "access_denied")
                 .header("Access-Control-Allow-Origin", nullValue())
                 .header("Access-Control-Allow-Credentials", nullValue());
     }
 
     @Test
     void bodyModeIgnoresTheCookie() {
-        Response login = cookieLogin(TestUsers.register(), null);
-        String cookieToken = cookieOf(login);
+        Response login = TestUsers.cookieLogin(TestUsers.register(), null);
+        String cookieToken = TestUsers.cookieOf(login);
         TestUsers.Session bodySession = TestUsers.newSession();
         Response refreshed = given().cookie("lk_refresh", cookieToken).contentType(ContentType.JSON)
                 .body(Map.of("refresh_token", bodySession.refreshToken())).post("/auth/refresh");
@@ -184,32 +175,16 @@ class CookieModeTest {
 
     @Test
     void noTokenAnywhereIsInvalidRequest() {
-        given().post("/auth/refresh").then().statusCode(400).body("error", equalTo("invalid_request"));
-        given().contentType(ContentType.TEXT).body("refresh_token=x").post("/auth/refresh")
-                .then().statusCode(415).body("error", equalTo("invalid_request"));
+        Expect.error(given().post("/auth/refresh"), 400, "invalid_request");
+        Expect.error(given().contentType(ContentType.TEXT).body("refresh_token=x").post("/auth/refresh"), 415,
+                "invalid_request");
     }
 
     @Test
     void anUnknownTransportIsInvalidRequest() {
         TestUser user = TestUsers.register();
-        given().contentType(ContentType.JSON)
+        Expect.error(given().contentType(ContentType.JSON)
                 .body(Map.of("username", user.username(), "password", user.password(), "refresh_transport", "carrier-pigeon"))
-                .post("/auth/login").then().statusCode(400).body("error", equalTo("invalid_request"));
-    }
-
-    static Response cookieLogin(TestUser user, String origin) {
-        var request = given().contentType(ContentType.JSON)
-                .body(Map.of("username", user.username(), "password", user.password(), "refresh_transport", "cookie"));
-        if (origin != null) {
-            request = request.header("Origin", origin);
-        }
-        return request.post("/auth/login");
-    }
-
-    static String cookieOf(Response response) {
-        String header = response.header("Set-Cookie");
-        Matcher cookie = Pattern.compile("lk_refresh=([A-Za-z0-9_-]{43});").matcher(header == null ? "" : header);
-        assertTrue(cookie.find(), "no refresh cookie in: " + header);
-        return cookie.group(1);
+                .post("/auth/login"), 400, "invalid_request");
     }
 }

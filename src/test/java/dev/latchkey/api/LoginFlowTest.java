@@ -14,6 +14,7 @@ import java.util.Map;
 
 import org.junit.jupiter.api.Test;
 
+import dev.latchkey.testsupport.Expect;
 import dev.latchkey.testsupport.TestUsers;
 import dev.latchkey.testsupport.TestUsers.Session;
 import dev.latchkey.testsupport.TestUsers.TestUser;
@@ -73,11 +74,9 @@ class LoginFlowTest {
     void registeringATakenUsernameIsAConflictWhateverItsCase() {
         String name = TestUsers.uniqueName("bob");
         TestUsers.register(name, TestUsers.PASSWORD);
-        given().contentType(ContentType.JSON)
+        Expect.refusal(given().contentType(ContentType.JSON)
                 .body(Map.of("username", name.toUpperCase(), "password", TestUsers.PASSWORD))
-                .when().post("/auth/register")
-                .then().statusCode(409)
-                .body("error", equalTo("conflict"))
+                .when().post("/auth/register"), 409, "conflict")
                 .body("error_description", notNullValue());
     }
 
@@ -101,11 +100,9 @@ class LoginFlowTest {
 
     @Test
     void aMalformedUsernameAtLoginLooksLikeAnUnknownOne() {
-        given().contentType(ContentType.JSON)
+        Expect.error(given().contentType(ContentType.JSON)
                 .body(Map.of("username", "a b", "password", "whatever password"))
-                .when().post("/auth/login")
-                .then().statusCode(401)
-                .body("error", equalTo("invalid_grant"));
+                .when().post("/auth/login"), 401, "invalid_grant");
     }
 
     @Test

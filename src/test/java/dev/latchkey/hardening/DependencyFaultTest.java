@@ -16,6 +16,7 @@ import jakarta.inject.Inject;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
+import dev.latchkey.testsupport.Expect;
 import dev.latchkey.testsupport.MutableClock;
 import dev.latchkey.testsupport.TcpProxy;
 import dev.latchkey.testsupport.TestUsers;
@@ -147,9 +148,7 @@ class DependencyFaultTest {
     }
 
     private static void unavailable(Response response) {
-        response.then().statusCode(503)
-                .header("Cache-Control", "no-store")
-                .body("error", equalTo("temporarily_unavailable"));
+        Expect.error(response, 503, "temporarily_unavailable");
     }
 
     private static void eventually(Supplier<Boolean> condition) {

@@ -1,7 +1,6 @@
 package dev.latchkey.hardening;
 
 import static io.restassured.RestAssured.given;
-import static org.hamcrest.Matchers.equalTo;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -12,6 +11,7 @@ import jakarta.inject.Inject;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+import dev.latchkey.testsupport.Expect;
 import dev.latchkey.testsupport.TestUsers;
 import dev.latchkey.testsupport.TestUsers.TestUser;
 import io.quarkus.redis.datasource.RedisDataSource;
@@ -53,8 +53,7 @@ public class ThrottlingTest {
             login(user.username(), "wrong password " + i).then().statusCode(401);
         }
         Response throttled = login(user.username(), user.password()); // even the right password
-        throttled.then().statusCode(429)
-                .body("error", equalTo("slow_down"))
+        Expect.refusal(throttled, 429, "slow_down")
                 .header("Cache-Control", "no-store");
         int retryAfter = Integer.parseInt(throttled.header("Retry-After"));
         assertTrue(retryAfter > 0 && retryAfter <= 600, "Retry-After " + retryAfter);
@@ -66,7 +65,7 @@ public class ThrottlingTest {
         for (int i = 0; i < 3; i++) {
             login(nobody, "wrong password " + i).then().statusCode(401);
         }
-        login(nobody, "wrong password").then().statusCode(429).body("error", equalTo("slow_down"));
+        Expect.error(login(nobody, "wrong password"), 429, "slow_down");
     }
 
     @Test
@@ -96,7 +95,7 @@ public class ThrottlingTest {
         for (int i = 0; i < 8; i++) {
             login(TestUsers.uniqueName("spray"), "Winter2026!").then().statusCode(401);
         }
-        login(TestUsers.uniqueName("spray"), "Winter2026!").then().statusCode(429).body("error", equalTo("slow_down"));
+        Expect.error(login(TestUsers.uniqueName("spray"), "Winter2026!"), 429, "slow_down");
     }
 
     @Test
@@ -142,7 +141,7 @@ public class ThrottlingTest {
             }
         }
         assertEquals(6, created);
-        last.then().statusCode(429).body("error", equalTo("slow_down"));
+        Expect.error(last, 429, "slow_down");
         assertTrue(Integer.parseInt(last.header("Retry-After")) > 0);
     }
 
@@ -160,11 +159,11 @@ public class ThrottlingTest {
                     // no username field at all
                 }
             }
-            given().contentType(ContentType.JSON).body(body).post("/auth/login")
-                    .then().statusCode(400).body("error", equalTo("invalid_request"));
+            Expect.error(given().contentType(ContentType.JSON).body(body).post("/auth/login"), 400, "invalid_request");
         }
-        given().contentType(ContentType.JSON).body(Map.of("username", "someone", "password", "")).post("/auth/login")
-                .then().statusCode(400).body("error", equalTo("invalid_request"));
+        Expect.error(
+                given().contentType(ContentType.JSON).body(Map.of("username", "someone", "password", "")).post("/auth/login"),
+                400, "invalid_request");
         TestUser user = TestUsers.register();
         login(user.username(), user.password()).then().statusCode(200);
         assertTrue(redis.key().keys("lk:throttle:login*").isEmpty() || failuresCounted() == 0,

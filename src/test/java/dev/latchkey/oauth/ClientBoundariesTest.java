@@ -18,6 +18,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import dev.latchkey.session.OpaqueTokens;
+import dev.latchkey.testsupport.Expect;
 import dev.latchkey.testsupport.TestUsers;
 import dev.latchkey.testsupport.TestUsers.Session;
 import dev.latchkey.testsupport.TestUsers.TestUser;
@@ -65,50 +66,46 @@ class ClientBoundariesTest {
     @Test
     void aSecretSentForThePublicClientIsRefusedAndChangesNothing() {
         Session session = TestUsers.newSession();
-        basic("web", "any-secret").formParams(Map.of("grant_type", "password", "username",
-                session.user().username(), "password", session.user().password())).post("/oauth2/token")
-                .then().statusCode(401)
-                .body("error", equalTo("invalid_client"))
+        Expect.refusal(basic("web", "any-secret").formParams(Map.of("grant_type", "password", "username",
+                session.user().username(), "password", session.user().password())).post("/oauth2/token"), 401, "invalid_client")
                 .header("WWW-Authenticate", "Basic realm=\"latchkey\"");
-        basic("web", "any-secret").formParam("token", session.refreshToken()).post("/oauth2/revoke")
-                .then().statusCode(401).body("error", equalTo("invalid_client"));
+        Expect.error(basic("web", "any-secret").formParam("token", session.refreshToken()).post("/oauth2/revoke"), 401,
+                "invalid_client");
         TestUsers.refreshOk(session); // not revoked
     }
 
     @Test
     void thePublicClientOverBasicMayNeitherIntrospectNorUseClientCredentials() {
         Session session = TestUsers.newSession();
-        basic("web", "").formParam("token", session.accessToken()).post("/oauth2/introspect")
-                .then().statusCode(401).body("error", equalTo("invalid_client"));
-        basic("web", "").formParam("grant_type", "client_credentials").post("/oauth2/token")
-                .then().statusCode(401).body("error", equalTo("invalid_client"));
+        Expect.error(basic("web", "").formParam("token", session.accessToken()).post("/oauth2/introspect"), 401,
+                "invalid_client");
+        Expect.error(basic("web", "").formParam("grant_type", "client_credentials").post("/oauth2/token"), 401,
+                "invalid_client");
     }
 
     @Test
     void basicCredentialsAndTheClientIdFieldMustNameTheSameClient() {
         TestUser user = TestUsers.register();
-        basic("web", "").formParams(Map.of("grant_type", "password", "client_id", REPORTS, "username",
-                user.username(), "password", user.password())).post("/oauth2/token")
-                .then().statusCode(401).body("error", equalTo("invalid_client"));
+        Expect.error(basic("web", "").formParams(Map.of("grant_type", "password", "client_id", REPORTS, "username",
+                user.username(), "password", user.password())).post("/oauth2/token"), 401, "invalid_client");
     }
 
     @Test
     void thePublicClientCannotRevokeAConfidentialClientsToken() {
         String token = clientToken();
-        form().formParams(Map.of("client_id", "web", "token", token)).post("/oauth2/revoke")
-                .then().statusCode(400).body("error", equalTo("unauthorized_client"));
-        basic("web", "").formParam("token", token).post("/oauth2/revoke")
-                .then().statusCode(400).body("error", equalTo("unauthorized_client"));
+        Expect.error(form().formParams(Map.of("client_id", "web", "token", token)).post("/oauth2/revoke"), 400,
+                "unauthorized_client");
+        Expect.error(basic("web", "").formParam("token", token).post("/oauth2/revoke"), 400, "unauthorized_client");
         assertActive(token, true);
     }
 
     @Test
     void aConfidentialClientCannotRevokeAUsersTokens() {
         Session session = TestUsers.newSession();
-        basic(GATEWAY, GATEWAY_SECRET).formParam("token", session.accessToken()).post("/oauth2/revoke")
-                .then().statusCode(400).body("error", equalTo("unauthorized_client"));
-        basic(REPORTS, REPORTS_SECRET).formParam("token", session.refreshToken()).post("/oauth2/revoke")
-                .then().statusCode(400).body("error", equalTo("unauthorized_client"));
+        Expect.error(basic(GATEWAY, GATEWAY_SECRET).formParam("token", session.accessToken()).post("/oauth2/revoke"), 400,
+                "unauthorized_client");
+        Expect.error(basic(REPORTS, REPORTS_SECRET).formParam("token", session.refreshToken()).post("/oauth2/revoke"), 400,
+                "unauthorized_client");
         assertEquals(200, meStatus(session.accessToken()), "the access token was not revoked");
         TestUsers.refreshOk(session); // nor the session
     }
@@ -116,8 +113,8 @@ class ClientBoundariesTest {
     @Test
     void aConfidentialClientRevokesOnlyItsOwnClientCredentialsTokens() {
         String token = clientToken();
-        basic(GATEWAY, GATEWAY_SECRET).formParam("token", token).post("/oauth2/revoke")
-                .then().statusCode(400).body("error", equalTo("unauthorized_client"));
+        Expect.error(basic(GATEWAY, GATEWAY_SECRET).formParam("token", token).post("/oauth2/revoke"), 400,
+                "unauthorized_client");
         assertActive(token, true);
         basic(REPORTS, REPORTS_SECRET).formParam("token", token).post("/oauth2/revoke").then().statusCode(200);
         assertActive(token, false);

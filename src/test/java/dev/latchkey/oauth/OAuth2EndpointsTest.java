@@ -16,9 +16,9 @@ import java.util.Map;
 
 import jakarta.inject.Inject;
 
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
+import dev.latchkey.testsupport.Expect;
 import dev.latchkey.testsupport.MutableClock;
 import dev.latchkey.testsupport.TestUsers;
 import dev.latchkey.testsupport.TestUsers.Session;
@@ -41,11 +41,6 @@ class OAuth2EndpointsTest {
     @Inject
     MutableClock clock;
 
-    @AfterEach
-    void resetClock() {
-        clock.reset();
-    }
-
     @Test
     void passwordGrantForThePublicClientAnswersATokenResponse() {
         TestUser user = TestUsers.register();
@@ -62,21 +57,23 @@ class OAuth2EndpointsTest {
     @Test
     void aBadPasswordIsInvalidGrantWith400AtTheTokenEndpoint() {
         TestUser user = TestUsers.register();
-        form().formParams(Map.of("grant_type", "password", "client_id", "web", "username", user.username(),
+        Expect.error(form().formParams(Map.of("grant_type", "password", "client_id", "web", "username", user.username(),
                 "password", "not the password"))
-                .post("/oauth2/token").then().statusCode(400).body("error", equalTo("invalid_grant"));
+                .post("/oauth2/token"), 400, "invalid_grant");
     }
 
     @Test
     void userGrantsNeedThePublicClientId() {
         TestUser user = TestUsers.register();
-        form().formParams(Map.of("grant_type", "password", "username", user.username(), "password", user.password()))
-                .post("/oauth2/token").then().statusCode(401)
-                .body("error", equalTo("invalid_client"))
+        Expect.refusal(
+                form().formParams(Map.of("grant_type", "password", "username", user.username(), "password", user.password()))
+                        .post("/oauth2/token"),
+                401, "invalid_client")
                 .header("WWW-Authenticate", "Basic realm=\"latchkey\"");
-        form().formParams(Map.of("grant_type", "password", "client_id", "someone-else", "username", user.username(),
-                "password", user.password()))
-                .post("/oauth2/token").then().statusCode(401).body("error", equalTo("invalid_client"));
+        Expect.error(form()
+                .formParams(Map.of("grant_type", "password", "client_id", "someone-else", "username", user.username(),
+                        "password", user.password()))
+                .post("/oauth2/token"), 401, "invalid_client");
     }
 
     @Test
@@ -87,7 +84,7 @@ class OAuth2EndpointsTest {
         assertEquals(first.getString("refresh_token"), retry.getString("refresh_token"), "grace: same successor");
 
         clock.advance(Duration.ofSeconds(11));
-        refreshGrant(session.refreshToken()).then().statusCode(400).body("error", equalTo("invalid_grant"));
+        Expect.error(refreshGrant(session.refreshToken()), 400, "invalid_grant");
         // reuse killed the family, on both APIs
         TestUsers.refresh(first.getString("refresh_token")).then().statusCode(401);
         assertEquals(401, meStatus(first.getString("access_token")));
@@ -116,32 +113,30 @@ class OAuth2EndpointsTest {
 
     @Test
     void clientCredentialsRefusesBadSecretsGrantsAndScopes() {
-        basic(REPORTS, "wrong-secret-wrong-secret-wrong-secret!").formParam("grant_type", "client_credentials")
-                .post("/oauth2/token").then().statusCode(401)
-                .body("error", equalTo("invalid_client"))
+        Expect.refusal(basic(REPORTS, "wrong-secret-wrong-secret-wrong-secret!").formParam("grant_type", "client_credentials")
+                .post("/oauth2/token"), 401, "invalid_client")
                 .header("WWW-Authenticate", "Basic realm=\"latchkey\"");
-        basic("nobody", REPORTS_SECRET).formParam("grant_type", "client_credentials")
-                .post("/oauth2/token").then().statusCode(401).body("error", equalTo("invalid_client"));
-        basic(GATEWAY, GATEWAY_SECRET).formParam("grant_type", "client_credentials")
-                .post("/oauth2/token").then().statusCode(400).body("error", equalTo("unauthorized_client"));
-        basic(REPORTS, REPORTS_SECRET).formParam("grant_type", "client_credentials").formParam("scope", "admin")
-                .post("/oauth2/token").then().statusCode(400).body("error", equalTo("invalid_scope"));
-        form().formParams(Map.of("grant_type", "client_credentials", "client_id", "web"))
-                .post("/oauth2/token").then().statusCode(401).body("error", equalTo("invalid_client"));
+        Expect.error(basic("nobody", REPORTS_SECRET).formParam("grant_type", "client_credentials")
+                .post("/oauth2/token"), 401, "invalid_client");
+        Expect.error(basic(GATEWAY, GATEWAY_SECRET).formParam("grant_type", "client_credentials")
+                .post("/oauth2/token"), 400, "unauthorized_client");
+        Expect.error(basic(REPORTS, REPORTS_SECRET).formParam("grant_type", "client_credentials").formParam("scope", "admin")
+                .post("/oauth2/token"), 400, "invalid_scope");
+        Expect.error(form().formParams(Map.of("grant_type", "client_credentials", "client_id", "web"))
+                .post("/oauth2/token"), 401, "invalid_client");
     }
 
     @Test
     void malformedTokenRequestsAreRefusedInTheErrorShape() {
-        form().formParam("grant_type", "authorization_code").formParam("client_id", "web")
-                .post("/oauth2/token").then().statusCode(400).body("error", equalTo("unsupported_grant_type"));
-        form().formParam("client_id", "web").post("/oauth2/token")
-                .then().statusCode(400).body("error", equalTo("invalid_request"));
-        form().formParam("grant_type", "password").formParam("grant_type", "client_credentials")
-                .post("/oauth2/token").then().statusCode(400).body("error", equalTo("invalid_request"));
-        form().formParams(Map.of("grant_type", "password", "client_id", "web"))
-                .post("/oauth2/token").then().statusCode(400).body("error", equalTo("invalid_request"));
-        given().contentType(ContentType.JSON).body("{\"grant_type\":\"password\"}").post("/oauth2/token")
-                .then().statusCode(415).body("error", equalTo("invalid_request"));
+        Expect.error(form().formParam("grant_type", "authorization_code").formParam("client_id", "web")
+                .post("/oauth2/token"), 400, "unsupported_grant_type");
+        Expect.error(form().formParam("client_id", "web").post("/oauth2/token"), 400, "invalid_request");
+        Expect.error(form().formParam("grant_type", "password").formParam("grant_type", "client_credentials")
+                .post("/oauth2/token"), 400, "invalid_request");
+        Expect.error(form().formParams(Map.of("grant_type", "password", "client_id", "web"))
+                .post("/oauth2/token"), 400, "invalid_request");
+        Expect.error(given().contentType(ContentType.JSON).body("{\"grant_type\":\"password\"}").post("/oauth2/token"), 415,
+                "invalid_request");
     }
 
     @Test
@@ -164,10 +159,8 @@ class OAuth2EndpointsTest {
     void revocationAlwaysAnswers200ForUnknownTokensButNeedsAClient() {
         form().formParams(Map.of("client_id", "web", "token", "not-a-token")).post("/oauth2/revoke")
                 .then().statusCode(200);
-        form().formParams(Map.of("token", "not-a-token")).post("/oauth2/revoke")
-                .then().statusCode(401).body("error", equalTo("invalid_client"));
-        form().formParams(Map.of("client_id", "web")).post("/oauth2/revoke")
-                .then().statusCode(400).body("error", equalTo("invalid_request"));
+        Expect.error(form().formParams(Map.of("token", "not-a-token")).post("/oauth2/revoke"), 401, "invalid_client");
+        Expect.error(form().formParams(Map.of("client_id", "web")).post("/oauth2/revoke"), 400, "invalid_request");
     }
 
     @Test
@@ -215,10 +208,10 @@ class OAuth2EndpointsTest {
     @Test
     void introspectionNeedsAConfidentialClient() {
         Session session = TestUsers.newSession();
-        form().formParams(Map.of("client_id", "web", "token", session.accessToken())).post("/oauth2/introspect")
-                .then().statusCode(401).body("error", equalTo("invalid_client"));
-        basic(GATEWAY, "wrong-secret-wrong-secret-wrong-secret!!").formParam("token", session.accessToken())
-                .post("/oauth2/introspect").then().statusCode(401).body("error", equalTo("invalid_client"));
+        Expect.error(form().formParams(Map.of("client_id", "web", "token", session.accessToken())).post("/oauth2/introspect"),
+                401, "invalid_client");
+        Expect.error(basic(GATEWAY, "wrong-secret-wrong-secret-wrong-secret!!").formParam("token", session.accessToken())
+                .post("/oauth2/introspect"), 401, "invalid_client");
     }
 
     @Test

@@ -11,7 +11,6 @@ import java.util.Map;
 
 import jakarta.inject.Inject;
 
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import dev.latchkey.testsupport.Concurrently;
@@ -37,11 +36,6 @@ class GraceDisabledTest {
 
     @Inject
     MutableClock clock;
-
-    @AfterEach
-    void resetClock() {
-        clock.reset();
-    }
 
     @Test
     void ofTwentyConcurrentRefreshesExactlyOneSucceedsAndTheFamilySurvivesForIt() {

@@ -4,7 +4,6 @@ import static dev.latchkey.testsupport.TestUsers.meStatus;
 import static dev.latchkey.testsupport.TestUsers.refresh;
 import static dev.latchkey.testsupport.TestUsers.refreshOk;
 import static io.restassured.RestAssured.given;
-import static org.hamcrest.Matchers.equalTo;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -16,6 +15,7 @@ import jakarta.inject.Inject;
 import org.junit.jupiter.api.Test;
 
 import dev.latchkey.testsupport.Db;
+import dev.latchkey.testsupport.Expect;
 import dev.latchkey.testsupport.TestKeys;
 import dev.latchkey.testsupport.TestUsers;
 import dev.latchkey.testsupport.TestUsers.Session;
@@ -43,7 +43,7 @@ class LogoutTest {
 
         logout(rotated.refreshToken()).then().statusCode(204);
 
-        refresh(rotated.refreshToken()).then().statusCode(401).body("error", equalTo("invalid_grant"));
+        Expect.error(refresh(rotated.refreshToken()), 401, "invalid_grant");
         assertEquals(401, meStatus(rotated.accessToken()));
         assertEquals(401, meStatus(session.accessToken()), "every access token of the family");
         assertEquals(200, meStatus(other.accessToken()), "the user's other session is untouched");
@@ -59,8 +59,7 @@ class LogoutTest {
         logout(session.refreshToken()).then().statusCode(204);
         logout(OpaqueTokens.generate()).then().statusCode(204);
         logout("garbage").then().statusCode(204);
-        given().contentType(ContentType.JSON).body("{}").post("/auth/logout")
-                .then().statusCode(400).body("error", equalTo("invalid_request"));
+        Expect.error(given().contentType(ContentType.JSON).body("{}").post("/auth/logout"), 400, "invalid_request");
     }
 
     @Test
@@ -111,8 +110,10 @@ class LogoutTest {
     @Test
     void logoutAllNeedsAValidBearerToken() {
         given().post("/auth/logout-all").then().statusCode(401).header("WWW-Authenticate", "Bearer");
-        given().header("Authorization", "Bearer " + TestKeys.sign(TestKeys.otherPrivateKey(), TestKeys.validClaims(), Map.of()))
-                .post("/auth/logout-all").then().statusCode(401).body("error", equalTo("invalid_token"));
+        Expect.error(given()
+                .header("Authorization",
+                        "Bearer " + TestKeys.sign(TestKeys.otherPrivateKey(), TestKeys.validClaims(), Map.of()))
+                .post("/auth/logout-all"), 401, "invalid_token");
     }
 
     static io.restassured.response.Response logout(String refreshToken) {

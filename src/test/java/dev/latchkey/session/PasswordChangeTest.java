@@ -3,13 +3,13 @@ package dev.latchkey.session;
 import static dev.latchkey.testsupport.TestUsers.meStatus;
 import static dev.latchkey.testsupport.TestUsers.refresh;
 import static io.restassured.RestAssured.given;
-import static org.hamcrest.Matchers.equalTo;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.util.Map;
 
 import org.junit.jupiter.api.Test;
 
+import dev.latchkey.testsupport.Expect;
 import dev.latchkey.testsupport.TestUsers;
 import dev.latchkey.testsupport.TestUsers.Session;
 import dev.latchkey.testsupport.TestUsers.TestUser;
@@ -43,8 +43,7 @@ class PasswordChangeTest {
     void aWrongCurrentPasswordChangesNothing() {
         Session mine = TestUsers.newSession();
         Session other = TestUsers.login(mine.user());
-        change(mine, "not my password at all", NEW_PASSWORD).then().statusCode(401)
-                .body("error", equalTo("invalid_grant"));
+        Expect.error(change(mine, "not my password at all", NEW_PASSWORD), 401, "invalid_grant");
         assertEquals(200, meStatus(other.accessToken()));
         TestUsers.login(mine.user());
     }
@@ -53,8 +52,7 @@ class PasswordChangeTest {
     void aWeakNewPasswordIsRefusedAndChangesNothing() {
         Session mine = TestUsers.newSession();
         Session other = TestUsers.login(mine.user());
-        change(mine, mine.user().password(), "password1").then().statusCode(400)
-                .body("error", equalTo("invalid_request"));
+        Expect.error(change(mine, mine.user().password(), "password1"), 400, "invalid_request");
         change(mine, mine.user().password(), "short").then().statusCode(400);
         assertEquals(200, meStatus(other.accessToken()));
         TestUsers.login(mine.user());
@@ -62,9 +60,9 @@ class PasswordChangeTest {
 
     @Test
     void changingThePasswordNeedsABearerToken() {
-        given().contentType(ContentType.JSON)
+        Expect.error(given().contentType(ContentType.JSON)
                 .body(Map.of("current_password", "x", "new_password", NEW_PASSWORD))
-                .post("/auth/password").then().statusCode(401).body("error", equalTo("invalid_token"));
+                .post("/auth/password"), 401, "invalid_token");
     }
 
     private static io.restassured.response.Response change(Session session, String current, String next) {

@@ -10,7 +10,6 @@ import java.util.Map;
 
 import jakarta.inject.Inject;
 
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import dev.latchkey.testsupport.MutableClock;
@@ -34,11 +33,6 @@ class ReuseRevokesUserTest {
 
     @Inject
     MutableClock clock;
-
-    @AfterEach
-    void resetClock() {
-        clock.reset();
-    }
 
     @Test
     void reuseInOneSessionKillsEverySessionOfTheUser() {

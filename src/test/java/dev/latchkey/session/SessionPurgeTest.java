@@ -7,7 +7,6 @@ import java.util.UUID;
 
 import jakarta.inject.Inject;
 
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import dev.latchkey.testsupport.Db;
@@ -28,11 +27,6 @@ class SessionPurgeTest {
 
     @Inject
     AgroalDataSource dataSource;
-
-    @AfterEach
-    void resetClock() {
-        clock.reset();
-    }
 
     @Test
     void familiesEndedLongerAgoThanPurgeAfterAreDeletedWithTheirTokens() {

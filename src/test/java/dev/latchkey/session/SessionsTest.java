@@ -13,6 +13,7 @@ import java.util.UUID;
 
 import org.junit.jupiter.api.Test;
 
+import dev.latchkey.testsupport.Expect;
 import dev.latchkey.testsupport.TestUsers;
 import dev.latchkey.testsupport.TestUsers.Session;
 import io.quarkus.test.junit.QuarkusTest;
@@ -79,20 +80,18 @@ class SessionsTest {
         Session mine = TestUsers.newSession();
         Session theirs = TestUsers.newSession();
 
-        given().header("Authorization", mine.bearer()).delete("/auth/sessions/" + theirs.sid())
-                .then().statusCode(404).body("error", equalTo("not_found"));
+        Expect.error(given().header("Authorization", mine.bearer()).delete("/auth/sessions/" + theirs.sid()), 404, "not_found");
         assertEquals(200, meStatus(theirs.accessToken()));
         TestUsers.refreshOk(theirs);
 
-        given().header("Authorization", mine.bearer()).delete("/auth/sessions/" + UUID.randomUUID())
-                .then().statusCode(404).body("error", equalTo("not_found"));
-        given().header("Authorization", mine.bearer()).delete("/auth/sessions/not-a-uuid")
-                .then().statusCode(404).body("error", equalTo("not_found"));
+        Expect.error(given().header("Authorization", mine.bearer()).delete("/auth/sessions/" + UUID.randomUUID()), 404,
+                "not_found");
+        Expect.error(given().header("Authorization", mine.bearer()).delete("/auth/sessions/not-a-uuid"), 404, "not_found");
     }
 
     @Test
     void sessionsNeedABearerToken() {
-        given().get("/auth/sessions").then().statusCode(401).body("error", equalTo("invalid_token"));
+        Expect.error(given().get("/auth/sessions"), 401, "invalid_token");
         given().delete("/auth/sessions/" + UUID.randomUUID()).then().statusCode(401);
     }
 

@@ -23,7 +23,7 @@ public class MutableClock extends Clock {
         offset.updateAndGet(current -> current.plus(amount));
     }
 
-    /** Back to real time; call it in {@code @AfterEach} of any test that moved time. */
+    /** Back to real time; {@link ClockReset} does it after every test. */
     public void reset() {
         offset.set(Duration.ZERO);
     }

@@ -81,4 +81,23 @@ public final class TestUsers {
     public static Session newSession() {
         return login(register());
     }
+
+    /** {@code POST /auth/login} in cookie mode, from {@code origin} (no Origin header when null). */
+    public static io.restassured.response.Response cookieLogin(TestUser user, String origin) {
+        var request = given().contentType(ContentType.JSON)
+                .body(Map.of("username", user.username(), "password", user.password(), "refresh_transport", "cookie"));
+        if (origin != null) {
+            request = request.header("Origin", origin);
+        }
+        return request.post("/auth/login");
+    }
+
+    /** The refresh token a cookie-mode answer set in {@code lk_refresh}; fails the test if there is none. */
+    public static String cookieOf(io.restassured.response.Response response) {
+        String header = response.header("Set-Cookie");
+        java.util.regex.Matcher cookie = java.util.regex.Pattern.compile("lk_refresh=([A-Za-z0-9_-]{43});")
+                .matcher(header == null ? "" : header);
+        org.junit.jupiter.api.Assertions.assertTrue(cookie.find(), "no refresh cookie in: " + header);
+        return cookie.group(1);
+    }
 }

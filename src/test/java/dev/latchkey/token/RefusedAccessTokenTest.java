@@ -14,9 +14,11 @@ import org.jose4j.jwt.JwtClaims;
 import org.jose4j.jwt.NumericDate;
 import org.junit.jupiter.api.Test;
 
+import dev.latchkey.testsupport.Expect;
 import dev.latchkey.testsupport.TestKeys;
 import dev.latchkey.testsupport.TestUsers;
 import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.response.Response;
 
 /**
  * Every access token the service must refuse (RFC 8725, RFC 9068 §4): each answers 401
@@ -141,22 +143,18 @@ class RefusedAccessTokenTest {
 
     @Test
     void missingTokenGetsABareBearerChallenge() {
-        given().get("/auth/me")
-                .then().statusCode(401)
-                .header("WWW-Authenticate", "Bearer")
-                .body("error", equalTo("invalid_token"));
+        Expect.missingToken(given().get("/auth/me"));
         given().header("Authorization", "Basic dXNlcjpwYXNz").get("/auth/me")
                 .then().statusCode(401)
                 .header("WWW-Authenticate", "Bearer");
     }
 
     static void refused(String token) {
-        given().header("Authorization", "Bearer " + token)
-                .get("/auth/me")
-                .then().statusCode(401)
-                .header("WWW-Authenticate", token.isEmpty() ? "Bearer" : "Bearer error=\"invalid_token\"")
-                .header("Cache-Control", "no-store")
-                .body("error", equalTo("invalid_token"))
-                .body("error_description", org.hamcrest.Matchers.notNullValue());
+        Response answer = given().header("Authorization", "Bearer " + token).get("/auth/me");
+        if (token.isEmpty()) {
+            Expect.missingToken(answer);
+        } else {
+            Expect.invalidToken(answer);
+        }
     }
 }

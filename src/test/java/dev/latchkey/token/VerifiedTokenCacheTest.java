@@ -6,7 +6,6 @@ import java.time.Duration;
 
 import jakarta.inject.Inject;
 
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import dev.latchkey.testsupport.MutableClock;
@@ -20,11 +19,6 @@ class VerifiedTokenCacheTest {
 
     @Inject
     MutableClock clock;
-
-    @AfterEach
-    void resetClock() {
-        clock.reset();
-    }
 
     @Test
     void aRememberedTokenStillExpires() {

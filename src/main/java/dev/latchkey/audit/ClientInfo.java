@@ -1,4 +1,4 @@
-package dev.latchkey.session;
+package dev.latchkey.audit;
 
 /** Where a request came from, as recorded on a session: client address and user agent (both bounded). */
 public record ClientInfo(String ip, String userAgent) {

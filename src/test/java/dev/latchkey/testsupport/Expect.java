@@ -1,4 +1,4 @@
-package dev.latchkey.adversarial;
+package dev.latchkey.testsupport;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -13,6 +13,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.restassured.response.Response;
+import io.restassured.response.ValidatableResponse;
 
 /**
  * The contract's refusals (docs/API.md "Error shape"), asserted in full: exact status, a JSON body
@@ -20,15 +21,15 @@ import io.restassured.response.Response;
  * challenge or retry header each code requires. Messages carry the whole answer, so a failure
  * says what came back.
  */
-final class Expect {
+public final class Expect {
 
-    static final ObjectMapper JSON = new ObjectMapper();
+    public static final ObjectMapper JSON = new ObjectMapper();
 
     private Expect() {
     }
 
     /** The contract's error shape with this status and code; returns the parsed body. */
-    static JsonNode error(Answer answer, int status, String code) {
+    public static JsonNode error(Answer answer, int status, String code) {
         String seen = answer.describe();
         assertEquals(status, answer.status(), "status; got " + seen);
         assertEquals("no-store", answer.header("Cache-Control"), "errors carry Cache-Control: no-store; got " + seen);
@@ -55,39 +56,39 @@ final class Expect {
     }
 
     /** 401 {@code invalid_token} for a token that was sent but is bad (RFC 6750 §3.1). */
-    static void invalidToken(Answer answer) {
+    public static void invalidToken(Answer answer) {
         error(answer, 401, "invalid_token");
         assertEquals("Bearer error=\"invalid_token\"", answer.header("WWW-Authenticate"),
                 "challenge for a bad token; got " + answer.describe());
     }
 
     /** 401 {@code invalid_token} with a bare {@code Bearer} challenge: no token was recognised at all. */
-    static void missingToken(Answer answer) {
+    public static void missingToken(Answer answer) {
         error(answer, 401, "invalid_token");
         assertEquals("Bearer", answer.header("WWW-Authenticate"),
                 "bare challenge when no token was sent; got " + answer.describe());
     }
 
     /** 401 {@code invalid_grant} on /auth/*, handing out nothing. */
-    static void invalidGrant(Answer answer) {
+    public static void invalidGrant(Answer answer) {
         error(answer, 401, "invalid_grant");
         noTokenHandedOut(answer);
     }
 
     /** 400 {@code invalid_request} (or 413/415 with the same code). */
-    static void invalidRequest(Answer answer, int status) {
+    public static void invalidRequest(Answer answer, int status) {
         error(answer, status, "invalid_request");
         noTokenHandedOut(answer);
     }
 
     /** 403 {@code access_denied}: nothing happened, so no refresh cookie is set either. */
-    static void accessDenied(Answer answer) {
+    public static void accessDenied(Answer answer) {
         error(answer, 403, "access_denied");
         noTokenHandedOut(answer);
     }
 
     /** 429 {@code slow_down} with a sane {@code Retry-After}; returns its value in seconds. */
-    static long slowDown(Answer answer, long windowSeconds) {
+    public static long slowDown(Answer answer, long windowSeconds) {
         error(answer, 429, "slow_down");
         noTokenHandedOut(answer);
         String retryAfter = answer.header("Retry-After");
@@ -100,7 +101,7 @@ final class Expect {
     }
 
     /** No token in the body and no refresh cookie carrying a value. */
-    static void noTokenHandedOut(Answer answer) {
+    public static void noTokenHandedOut(Answer answer) {
         JsonNode body;
         try {
             body = JSON.readTree(answer.body() == null ? "" : answer.body());
@@ -115,36 +116,45 @@ final class Expect {
         }
     }
 
-    static void invalidToken(Response response) {
+    public static void invalidToken(Response response) {
         invalidToken(Answer.of(response));
     }
 
-    static void missingToken(Response response) {
+    public static void missingToken(Response response) {
         missingToken(Answer.of(response));
     }
 
-    static void invalidGrant(Response response) {
+    public static void invalidGrant(Response response) {
         invalidGrant(Answer.of(response));
     }
 
-    static void invalidRequest(Response response, int status) {
+    public static void invalidRequest(Response response, int status) {
         invalidRequest(Answer.of(response), status);
     }
 
-    static void accessDenied(Response response) {
+    public static void accessDenied(Response response) {
         accessDenied(Answer.of(response));
     }
 
-    static long slowDown(Response response, long windowSeconds) {
+    public static long slowDown(Response response, long windowSeconds) {
         return slowDown(Answer.of(response), windowSeconds);
     }
 
-    static JsonNode error(Response response, int status, String code) {
+    public static JsonNode error(Response response, int status, String code) {
         return error(Answer.of(response), status, code);
     }
 
+    /**
+     * {@link #error(Response, int, String)}, then the answer for further assertions (a header the
+     * refusal must or must not carry).
+     */
+    public static ValidatableResponse refusal(Response response, int status, String code) {
+        error(response, status, code);
+        return response.then();
+    }
+
     /** Parses a JSON body, failing the test with the body if it is not JSON. */
-    static JsonNode json(String body) {
+    public static JsonNode json(String body) {
         try {
             return JSON.readTree(body);
         } catch (Exception e) {

@@ -1,4 +1,4 @@
-package dev.latchkey.adversarial;
+package dev.latchkey.testsupport;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -20,19 +20,19 @@ import io.restassured.RestAssured;
  * any size, invalid bytes, repeated or oversized headers, and a chosen loopback source address
  * (127.x.y.z), so throttling tests get an address of their own that no other test shares.
  */
-final class RawHttp {
+public final class RawHttp {
 
     private RawHttp() {
     }
 
     /** A loopback address no other test is likely to use (Linux routes all of 127/8 to lo). */
-    static String randomLoopback() {
+    public static String randomLoopback() {
         ThreadLocalRandom random = ThreadLocalRandom.current();
         return "127." + random.nextInt(1, 255) + "." + random.nextInt(1, 255) + "." + random.nextInt(2, 255);
     }
 
     /** The answer to one request; headers given as name/value pairs, repeated names allowed. */
-    static Reply send(String fromAddress, String method, String path, List<String[]> headers, byte[] body,
+    public static Reply send(String fromAddress, String method, String path, List<String[]> headers, byte[] body,
             boolean chunked) {
         ByteArrayOutputStream head = new ByteArrayOutputStream();
         StringBuilder text = new StringBuilder();
@@ -66,7 +66,7 @@ final class RawHttp {
     }
 
     /** POST of a JSON body, from the given loopback address. */
-    static Reply postJson(String fromAddress, String path, Object body, String... extraHeaders) {
+    public static Reply postJson(String fromAddress, String path, Object body, String... extraHeaders) {
         List<String[]> headers = new ArrayList<>();
         headers.add(new String[] { "Content-Type", "application/json" });
         for (int i = 0; i + 1 < extraHeaders.length; i += 2) {
@@ -79,12 +79,12 @@ final class RawHttp {
         }
     }
 
-    static Reply login(String fromAddress, String username, String password) {
+    public static Reply login(String fromAddress, String username, String password) {
         return postJson(fromAddress, "/auth/login", Map.of("username", username, "password", password));
     }
 
     /** Writes the request bytes and reads until the server closes the connection. */
-    static Reply exchange(String fromAddress, byte[] request) {
+    public static Reply exchange(String fromAddress, byte[] request) {
         try (Socket socket = new Socket(InetAddress.getByName("127.0.0.1"), RestAssured.port,
                 InetAddress.getByName(fromAddress == null ? "127.0.0.1" : fromAddress), 0)) {
             socket.setSoTimeout(60_000);
@@ -114,7 +114,7 @@ final class RawHttp {
     }
 
     /** A parsed HTTP/1.1 response. */
-    record Reply(int status, List<String[]> headerList, byte[] bodyBytes) implements Answer {
+    public record Reply(int status, List<String[]> headerList, byte[] bodyBytes) implements Answer {
 
         static Reply parse(byte[] raw) {
             String text = new String(raw, StandardCharsets.ISO_8859_1);

@@ -1,4 +1,4 @@
-package dev.latchkey.token;
+package dev.latchkey.api;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -18,6 +18,7 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import org.jose4j.jwk.JsonWebKey;
 import org.jose4j.jwk.RsaJsonWebKey;
 
+import dev.latchkey.token.SigningKeys;
 import io.smallrye.common.annotation.NonBlocking;
 
 /**

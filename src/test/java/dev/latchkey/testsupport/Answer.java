@@ -1,9 +1,9 @@
-package dev.latchkey.adversarial;
+package dev.latchkey.testsupport;
 
 import java.util.List;
 
 /** An HTTP answer, whether it came through REST Assured or {@link RawHttp}: what the assertions need. */
-interface Answer {
+public interface Answer {
 
     int status();
 

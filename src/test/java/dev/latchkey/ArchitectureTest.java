@@ -1,0 +1,57 @@
+package dev.latchkey;
+
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+import static com.tngtech.archunit.library.Architectures.layeredArchitecture;
+import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
+
+import org.junit.jupiter.api.Test;
+
+import com.tngtech.archunit.core.domain.JavaClasses;
+import com.tngtech.archunit.core.importer.ClassFileImporter;
+import com.tngtech.archunit.core.importer.ImportOption;
+
+/**
+ * The shape of the code (STYLE.md, issue 12), checked on the compiled main classes: every package
+ * imports only packages below it,
+ * {@code api → oauth → account → token | session → revocation → config | metrics | error | audit | crypto},
+ * no two packages depend on each other, and the error vocabulary knows nothing of HTTP.
+ */
+class ArchitectureTest {
+
+    static final JavaClasses MAIN = new ClassFileImporter()
+            .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+            .importPackages("dev.latchkey");
+
+    @Test
+    void everyPackageImportsOnlyPackagesBelowIt() {
+        layeredArchitecture().consideringOnlyDependenciesInLayers()
+                .layer("api").definedBy("dev.latchkey.api..")
+                .layer("oauth").definedBy("dev.latchkey.oauth..")
+                .layer("account").definedBy("dev.latchkey.account..")
+                .layer("token").definedBy("dev.latchkey.token..")
+                .layer("session").definedBy("dev.latchkey.session..")
+                .layer("revocation").definedBy("dev.latchkey.revocation..")
+                .layer("leaves").definedBy("dev.latchkey.config..", "dev.latchkey.metrics..", "dev.latchkey.error..",
+                        "dev.latchkey.audit..", "dev.latchkey.crypto..")
+                .whereLayer("api").mayNotBeAccessedByAnyLayer()
+                .whereLayer("oauth").mayOnlyBeAccessedByLayers("api")
+                .whereLayer("account").mayOnlyBeAccessedByLayers("api", "oauth")
+                .whereLayer("session").mayOnlyBeAccessedByLayers("api", "oauth", "account")
+                .whereLayer("token").mayOnlyBeAccessedByLayers("api", "oauth", "account", "session")
+                .whereLayer("revocation").mayOnlyBeAccessedByLayers("api", "oauth", "account", "session", "token")
+                .check(MAIN);
+    }
+
+    @Test
+    void noTwoPackagesDependOnEachOther() {
+        slices().matching("dev.latchkey.(*)..").should().beFreeOfCycles().check(MAIN);
+    }
+
+    @Test
+    void onlyTheApiPackageKnowsHttp() {
+        noClasses().that().resideOutsideOfPackage("dev.latchkey.api..")
+                .should().dependOnClassesThat().resideInAnyPackage("jakarta.ws.rs..", "io.vertx.core.http..",
+                        "io.vertx.ext.web..", "org.jboss.resteasy.reactive..")
+                .check(MAIN);
+    }
+}

@@ -1,0 +1,13 @@
+package dev.latchkey.api;
+
+import dev.latchkey.testsupport.PackagedService;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusIntegrationTest;
+
+/**
+ * {@link HealthTest} against the packaged service (the jar, or the native executable with {@code -Pnative}): the health probes.
+ */
+@QuarkusIntegrationTest
+@WithTestResource(PackagedService.class)
+class HealthIT extends HealthTest {
+}

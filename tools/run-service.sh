@@ -1,0 +1,22 @@
+#!/usr/bin/env bash
+# The one way every script starts the packaged service (tools/proof.sh, bench/, scaleout/):
+# the JVM jar by default, or the native executable when LK_ARTIFACT names it. It replaces itself
+# with the service (exec), so the caller's child process is the service itself: signals reach it
+# and the caller can time it. Settings come from the caller's environment (QUARKUS_*, LATCHKEY_*).
+#
+#   LK_ARTIFACT    the jar (default target/quarkus-app/quarkus-run.jar) or a native *-runner
+#   LK_JAVA        the java to run a jar with (default: java on the PATH)
+#   LK_JAVA_OPTS   JVM options, space-separated (default none)
+#   LK_NATIVE_OPTS options for a native executable, space-separated (default none)
+set -euo pipefail
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+ARTIFACT=${LK_ARTIFACT:-$ROOT/target/quarkus-app/quarkus-run.jar}
+[ -e "$ARTIFACT" ] || { echo "run-service.sh: $ARTIFACT does not exist (./mvnw package first)" >&2; exit 2; }
+case "$ARTIFACT" in
+  *.jar)
+    # shellcheck disable=SC2086 # options are words
+    exec "${LK_JAVA:-java}" ${LK_JAVA_OPTS:-} -jar "$ARTIFACT" ;;
+  *)
+    # shellcheck disable=SC2086
+    exec "$ARTIFACT" ${LK_NATIVE_OPTS:-} ;;
+esac
