@@ -22,7 +22,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 # shellcheck source=tools/proof.sh
-source tools/proof.sh   # log, build_jar_if_missing, throwaway_key, refuse_ports_in_use
+source tools/proof.sh   # log, build_jar_if_missing, refuse_ports_in_use; ensure_database, throwaway_key
 
 # ---- our share of the machine -------------------------------------------------------------------
 declare -A PORT=([jvm]=18601 [native]=18602 [native-micro]=18603)
@@ -291,8 +291,7 @@ prove() {
     refuse_ports_in_use "$CURRENT_PORT"
     if [ "$i" = 1 ]; then
       # a new database every time: the image's own Flyway migrations make the schema
-      psql -h 127.0.0.1 -U postgres -qc "DROP DATABASE IF EXISTS $DATABASE WITH (FORCE)" postgres 2>/dev/null
-      psql -h 127.0.0.1 -U postgres -qc "CREATE DATABASE $DATABASE" postgres
+      ensure_database "$DATABASE" fresh
       redis-cli -n "$REDIS_DB" FLUSHDB >/dev/null   # our Redis database only: the throttling counters
     fi
     ctr="latchkey-images-$name-$i"
