@@ -18,7 +18,7 @@ REDIS_URL="${REDIS_URL:-redis://127.0.0.1:6379/2}"
 RESET_DB="${RESET_DB:-1}"
 BUILD="${BUILD:-auto}"
 JAVA="${JAVA:-java}"
-JAR="$REPO/target/quarkus-app/quarkus-run.jar"
+JAR="${JAR_PATH:-$REPO/target/quarkus-app/quarkus-run.jar}"
 RESULTS="${RESULTS:-$BENCH_DIR/results/latest.json}"
 # shellcheck source=lib/common.sh
 source "$BENCH_DIR/lib/common.sh"

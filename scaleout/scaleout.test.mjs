@@ -1,8 +1,11 @@
 // Two Latchkey instances behind HAProxy (round robin, no stickiness): every piece of state lives
-// in PostgreSQL or Redis, so any instance serves any request. Then a key rotation across both
+// in PostgreSQL or Redis, so any instance serves any request. Then two instances whose clocks are
+// 15 s apart (one under faketime) that agree on every answer, and a key rotation across both
 // instances, rolling one at a time, that logs nobody out.
 //
-// Started by scaleout/run.sh, which provides the jar, the keys, the database and the ports.
+// Run twice by scaleout/run.sh: against one Redis server, and against a 3-master Redis Cluster
+// (LK_SCALEOUT_REDIS_CLUSTER=1: the cross-instance flows only). run.sh provides the jar, the keys,
+// the database, the Redis servers and the ports.
 import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
@@ -18,6 +21,7 @@ const LB = Number(env.LK_SCALEOUT_LB_PORT);
 const PORTS = { one: Number(env.LK_SCALEOUT_PORT_ONE), two: Number(env.LK_SCALEOUT_PORT_TWO) };
 const ISSUER = `http://localhost:${LB}`; // the public URL, the same for every instance
 const GRACE_SECONDS = 2;
+const CLUSTER = env.LK_SCALEOUT_REDIS_CLUSTER === '1';
 const KEY_A = path.join(RUN, 'key-a.pem');
 const KEY_A_PUB = path.join(RUN, 'key-a.pub.pem');
 const KEY_B = path.join(RUN, 'key-b.pem');
@@ -35,6 +39,7 @@ function serviceEnv(port, keys) {
     QUARKUS_DATASOURCE_JDBC_URL: `jdbc:postgresql://127.0.0.1:5432/${env.LK_SCALEOUT_DB}`,
     QUARKUS_DATASOURCE_USERNAME: 'postgres',
     QUARKUS_REDIS_HOSTS: env.LK_SCALEOUT_REDIS,
+    ...(CLUSTER ? { QUARKUS_REDIS_CLIENT_TYPE: 'cluster' } : {}),
     QUARKUS_SHUTDOWN_TIMEOUT: '5s',
     LATCHKEY_ISSUER: ISSUER,
     LATCHKEY_REFRESH_GRACE: `${GRACE_SECONDS}s`,
@@ -46,12 +51,12 @@ function serviceEnv(port, keys) {
   };
 }
 
-async function startInstance(name, keys) {
+async function startInstance(name, keys, faketime) {
   const port = PORTS[name];
   const log = fs.openSync(path.join(RUN, `${name}.log`), 'a');
   // tools/run-service.sh, as every script starts the service (it execs the JVM: the child is the service)
   const proc = spawn(path.join(REPO, 'tools/run-service.sh'), [], {
-    env: { ...serviceEnv(port, keys), LK_ARTIFACT: JAR },
+    env: { ...serviceEnv(port, keys), LK_ARTIFACT: JAR, ...(faketime ? { LK_FAKETIME: faketime } : {}) },
     stdio: ['ignore', log, log],
   });
   const exited = new Promise((resolve) => proc.once('exit', resolve));
@@ -77,10 +82,10 @@ async function stopInstance(name) {
   await instance.exited;
 }
 
-/** Restarts one instance with other keys, as a rolling deployment would. */
-async function restart(name, keys) {
+/** Restarts one instance with other keys (or another clock), as a rolling deployment would. */
+async function restart(name, keys, faketime) {
   await stopInstance(name);
-  await startInstance(name, keys);
+  await startInstance(name, keys, faketime);
   await waitUntilBalancerSees(name);
 }
 
@@ -189,7 +194,7 @@ async function jwksKids(where) {
 
 // ---- the tests ------------------------------------------------------------------------------
 
-describe('two instances behind HAProxy', () => {
+describe(`two instances behind HAProxy, ${CLUSTER ? 'on a Redis Cluster' : 'on one Redis server'}`, () => {
   before(async () => {
     await Promise.all([
       startInstance('one', { signing: KEY_A }),
@@ -284,7 +289,54 @@ describe('two instances behind HAProxy', () => {
     assert.deepEqual([...seen].sort(), ['one', 'two']);
   });
 
-  test('key rotation across both instances logs nobody out', async () => {
+  test('failed logins on one instance count on the other: throttling is shared', async () => {
+    const user = await newUser();
+    for (let i = 0; i < 5; i++) {
+      const r = await post(i % 2 === 0 ? 'one' : 'two', '/auth/login', { ...user, password: `wrong ${i}` });
+      assert.equal(r.status, 401);
+    }
+    for (const where of ['one', 'two']) {
+      const r = await post(where, '/auth/login', user); // even the right password, past the limit
+      assert.equal(r.status, 429, `${where}: ${JSON.stringify(r.body)}`);
+      assert.equal(r.body.error, 'slow_down');
+    }
+  });
+
+  test('instances whose clocks are 15 s apart agree: grace, reuse, logout-all', { skip: CLUSTER }, async () => {
+    await restart('two', { signing: KEY_A }, '+15s');
+    try {
+      // a retry of a refresh, landing on the instance 15 s ahead, gets the same successor (grace)
+      const session = await login('one', await newUser());
+      const first = await refresh('one', session.refresh_token);
+      const retry = await refresh('two', session.refresh_token);
+      assert.equal(first.status, 200);
+      assert.equal(retry.status, 200, JSON.stringify(retry.body));
+      assert.equal(retry.body.refresh_token, first.body.refresh_token, 'the same successor: not taken for reuse');
+      assert.equal((await me('two', retry.body.access_token)).status, 200);
+      assert.equal((await refresh('two', first.body.refresh_token)).status, 200, 'the session lives');
+
+      // a login right after logout-all on the other instance works at once, on both
+      const user = await newUser();
+      const old = await login('two', user);
+      assert.equal((await post('one', '/auth/logout-all', undefined, { authorization: `Bearer ${old.access_token}` })).status, 204);
+      const fresh = await login('two', user);
+      for (const where of ['one', 'two']) {
+        assert.equal((await me(where, fresh.access_token)).status, 200, `fresh token on ${where}`);
+        assert.equal((await me(where, old.access_token)).status, 401, `old token on ${where}`);
+      }
+
+      // and reuse is still reuse, whichever instance sees it
+      const reused = await login('two', await newUser());
+      const rotated = await refresh('two', reused.refresh_token);
+      await sleep((GRACE_SECONDS + 1) * 1000);
+      assert.equal((await refresh('one', reused.refresh_token)).status, 401);
+      assert.equal((await me('two', rotated.body.access_token)).status, 401);
+    } finally {
+      await restart('two', { signing: KEY_A });
+    }
+  });
+
+  test('key rotation across both instances logs nobody out', { skip: CLUSTER }, async () => {
     const kidA = await thumbprint(KEY_A_PUB);
     const kidB = await thumbprint(KEY_B_PUB);
     const user = await newUser();

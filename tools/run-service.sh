@@ -8,15 +8,21 @@
 #   LK_JAVA        the java to run a jar with (default: java on the PATH)
 #   LK_JAVA_OPTS   JVM options, space-separated (default none)
 #   LK_NATIVE_OPTS options for a native executable, space-separated (default none)
+#   LK_FAKETIME    run under Debian's faketime with this offset (e.g. +15s): a proof's clock-skewed instance
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 ARTIFACT=${LK_ARTIFACT:-$ROOT/target/quarkus-app/quarkus-run.jar}
 [ -e "$ARTIFACT" ] || { echo "run-service.sh: $ARTIFACT does not exist (./mvnw package first)" >&2; exit 2; }
+SKEW=()
+if [ -n "${LK_FAKETIME:-}" ]; then
+  command -v faketime >/dev/null || { echo "run-service.sh: LK_FAKETIME needs faketime (apt-get install faketime)" >&2; exit 2; }
+  SKEW=(faketime -f "$LK_FAKETIME")
+fi
 case "$ARTIFACT" in
   *.jar)
     # shellcheck disable=SC2086 # options are words
-    exec "${LK_JAVA:-java}" ${LK_JAVA_OPTS:-} -jar "$ARTIFACT" ;;
+    exec "${SKEW[@]}" "${LK_JAVA:-java}" ${LK_JAVA_OPTS:-} -jar "$ARTIFACT" ;;
   *)
     # shellcheck disable=SC2086
-    exec "$ARTIFACT" ${LK_NATIVE_OPTS:-} ;;
+    exec "${SKEW[@]}" "$ARTIFACT" ${LK_NATIVE_OPTS:-} ;;
 esac

@@ -13,7 +13,7 @@ import com.tngtech.archunit.core.importer.ImportOption;
 /**
  * The shape of the code (STYLE.md, issue 12), checked on the compiled main classes: every package
  * imports only packages below it,
- * {@code api → oauth → account → token | session → revocation → config | metrics | error | audit | crypto},
+ * {@code api → oauth → account → token | session → revocation → config | metrics | error | audit | crypto | db},
  * no two packages depend on each other, and the error vocabulary knows nothing of HTTP.
  */
 class ArchitectureTest {
@@ -32,7 +32,7 @@ class ArchitectureTest {
                 .layer("session").definedBy("dev.latchkey.session..")
                 .layer("revocation").definedBy("dev.latchkey.revocation..")
                 .layer("leaves").definedBy("dev.latchkey.config..", "dev.latchkey.metrics..", "dev.latchkey.error..",
-                        "dev.latchkey.audit..", "dev.latchkey.crypto..")
+                        "dev.latchkey.audit..", "dev.latchkey.crypto..", "dev.latchkey.db..")
                 .whereLayer("api").mayNotBeAccessedByAnyLayer()
                 .whereLayer("oauth").mayOnlyBeAccessedByLayers("api")
                 .whereLayer("account").mayOnlyBeAccessedByLayers("api", "oauth")

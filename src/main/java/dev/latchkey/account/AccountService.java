@@ -1,5 +1,6 @@
 package dev.latchkey.account;
 
+import java.sql.PreparedStatement;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.Optional;
@@ -14,6 +15,7 @@ import dev.latchkey.audit.AuditTrail;
 import dev.latchkey.audit.AuditType;
 import dev.latchkey.audit.ClientInfo;
 import dev.latchkey.config.InputLimits;
+import dev.latchkey.db.DatabaseTime;
 import dev.latchkey.error.ErrorCode;
 import dev.latchkey.error.LatchkeyException;
 import dev.latchkey.metrics.LatchkeyMetrics;
@@ -39,9 +41,11 @@ public class AccountService {
     private final LoginThrottle throttle;
     private final AuditTrail audit;
     private final LatchkeyMetrics metrics;
+    private final DatabaseTime time;
 
     public AccountService(PasswordHasher hasher, PasswordPolicy policy, SessionService sessions, Clock clock,
-            LoginThrottle throttle, AuditTrail audit, LatchkeyMetrics metrics) {
+            LoginThrottle throttle, AuditTrail audit, LatchkeyMetrics metrics, DatabaseTime time) {
+        this.time = time;
         this.hasher = hasher;
         this.policy = policy;
         this.sessions = sessions;
@@ -89,7 +93,7 @@ public class AccountService {
     /** Signs in: checks the credentials, starts a session and answers its grant (both APIs). */
     public SessionService.Grant login(String username, String password, ClientInfo client) {
         User user = authenticate(username, password, client);
-        return sessions.start(user.toSessionUser(), client);
+        return sessions.start(user.id, client);
     }
 
     /**
@@ -157,10 +161,18 @@ public class AccountService {
         throttle.loginSucceeded(throttleKey, client.ip());
         policy.check(newPassword, user.username);
         String hash = hasher.hash(newPassword);
-        QuarkusTransaction.requiringNew().run(() -> {
-            User.update("passwordHash = ?1, passwordChangedAt = ?2 where id = ?3", hash, clock.instant(), userId);
-            sessions.revokeAllInCurrentTransaction(userId, keepSession, RevokeReason.PASSWORD_CHANGE, false);
-            audit.record(AuditType.PASSWORD_CHANGE, true, userId, keepSession, client);
+        sessions.revoking(tx -> {
+            try (PreparedStatement s = tx.connection().prepareStatement("UPDATE users SET password_hash = ?,"
+                    + " password_changed_at = " + DatabaseTime.NOW + " WHERE id = ?")) {
+                s.setString(1, hash);
+                time.bind(s, 2);
+                s.setObject(3, userId);
+                s.executeUpdate();
+            }
+            SessionService.Revocation<Integer> others = sessions.revokeOthers(tx, userId, keepSession,
+                    RevokeReason.PASSWORD_CHANGE);
+            audit.record(tx, AuditType.PASSWORD_CHANGE, true, userId, keepSession, client);
+            return others;
         });
         metrics.logout("password_change");
         AUDIT.infof("password changed: user %s", userId);

@@ -93,7 +93,7 @@ public class LoginThrottle {
 
     /** Counts a registration attempt from this address; 429 past the limit. */
     public void checkRegistration(String address) {
-        String key = "lk:throttle:register:" + safeAddress(address);
+        String key = "lk:throttle:{a:" + safeAddress(address) + "}:register";
         long count = RedisCalls.call("throttle counters", () -> increment(key));
         if (count > maxRegistrations) {
             throw slowDown(RedisCalls.call("throttle counters", () -> keys.ttl(key)));
@@ -113,13 +113,16 @@ public class LoginThrottle {
         return LatchkeyException.slowDown(Duration.ofSeconds(ttlSeconds > 0 ? ttlSeconds : window.toSeconds()));
     }
 
+    // every key of one address shares the hash tag {a:<address>}: the script that counts an
+    // attempt updates two of them at once, which Redis Cluster allows only within one slot
+
     private static String userKey(String canonicalUsername, String address) {
-        return "lk:throttle:login:" + digest(canonicalUsername == null ? "" : canonicalUsername) + ":"
-                + safeAddress(address);
+        return "lk:throttle:{a:" + safeAddress(address) + "}:login:"
+                + digest(canonicalUsername == null ? "" : canonicalUsername);
     }
 
     private static String addressKey(String address) {
-        return "lk:throttle:login-addr:" + safeAddress(address);
+        return "lk:throttle:{a:" + safeAddress(address) + "}:login-addr";
     }
 
     private static String safeAddress(String address) {

@@ -1,6 +1,7 @@
 package dev.latchkey.api;
 
 import java.net.URI;
+import java.util.Optional;
 import java.util.UUID;
 
 import jakarta.ws.rs.Consumes;
@@ -31,10 +32,10 @@ import dev.latchkey.api.Requests.RegisterRequest;
 import dev.latchkey.api.Responses.MeResponse;
 import dev.latchkey.api.Responses.UserResponse;
 import dev.latchkey.api.TokenResponses.Transport;
-import dev.latchkey.audit.AuditType;
 import dev.latchkey.config.LatchkeyConfig;
 import dev.latchkey.error.ErrorCode;
 import dev.latchkey.error.LatchkeyException;
+import dev.latchkey.oauth.OAuth2Service;
 import dev.latchkey.session.SessionService;
 import dev.latchkey.token.AccessTokenClaims;
 import dev.latchkey.token.AccessTokenVerifier;
@@ -158,10 +159,7 @@ public class AuthResource {
             @CookieParam(RefreshCookie.NAME) String cookieToken,
             @HeaderParam(HttpHeaders.AUTHORIZATION) String authorization, HttpServerRequest http) {
         PresentedToken presented = presentedToken(body, contentType, cookieToken, http);
-        if (authorization != null) {
-            denyPresentedAccessToken(authorization);
-        }
-        sessions.revokeByToken(presented.raw(), AuditType.LOGOUT, clients.of(http));
+        sessions.logout(presented.raw(), presentedAccessToken(authorization), clients.of(http));
         Response.ResponseBuilder response = Response.noContent().header(HttpHeaders.CACHE_CONTROL, "no-store");
         if (cookieToken != null) {
             response.header(HttpHeaders.SET_COOKIE, cookie.clear());
@@ -222,14 +220,17 @@ public class AuthResource {
     }
 
     /** Logout with a bearer token also denies that token; a bad bearer token does not stop the logout. */
-    private void denyPresentedAccessToken(String authorization) {
+    private Optional<SessionService.DeniedToken> presentedAccessToken(String authorization) {
+        if (authorization == null) {
+            return Optional.empty();
+        }
         String token;
         try {
             token = BearerAuthFilter.bearerToken(authorization);
         } catch (LatchkeyException e) {
-            return; // not a bearer token at all
+            return Optional.empty(); // not a bearer token at all
         }
-        verifier.verifyIfValid(token).ifPresent(claims -> sessions.denyAccessToken(claims.jti(), claims.expiresAt()));
+        return verifier.verifyIfValid(token).map(OAuth2Service::deniable);
     }
 
     /** A refresh token and the transport it came by. */

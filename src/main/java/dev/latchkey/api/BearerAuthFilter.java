@@ -34,11 +34,8 @@ public class BearerAuthFilter {
         } catch (LatchkeyException e) {
             return Uni.createFrom().item(ErrorMapper.toResponse(e));
         }
-        return verifier.verify(token)
+        return verifier.verify(token, true)
                 .map(claims -> {
-                    if (!claims.isUserToken()) {
-                        throw LatchkeyException.invalidToken();
-                    }
                     current.set(claims);
                     return (Response) null;
                 })

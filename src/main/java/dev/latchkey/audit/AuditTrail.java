@@ -1,11 +1,15 @@
 package dev.latchkey.audit;
 
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
 import java.time.Clock;
 import java.util.List;
 import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
+import dev.latchkey.db.DatabaseTime;
+import dev.latchkey.db.Transactions;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 
 /**
@@ -17,9 +21,11 @@ import io.quarkus.narayana.jta.QuarkusTransaction;
 public class AuditTrail {
 
     private final Clock clock;
+    private final DatabaseTime time;
 
-    public AuditTrail(Clock clock) {
+    public AuditTrail(Clock clock, DatabaseTime time) {
         this.clock = clock;
+        this.time = time;
     }
 
     /** Records an event inside the current transaction. */
@@ -34,6 +40,27 @@ public class AuditTrail {
         event.userAgent = client == null ? null : client.userAgent();
         event.occurredAt = clock.instant();
         event.persist();
+    }
+
+    /**
+     * Records an event inside the caller's JDBC transaction (sessions and revocations), at the
+     * database's time.
+     */
+    public void record(Transactions.Tx tx, AuditType type, boolean success, UUID userId, UUID sid, ClientInfo client)
+            throws SQLException {
+        try (PreparedStatement s = tx.connection().prepareStatement("INSERT INTO audit_events"
+                + " (id, type, outcome, user_id, sid, client_address, user_agent, occurred_at)"
+                + " VALUES (?, ?, ?, ?, ?, ?, ?, " + DatabaseTime.NOW + ")")) {
+            s.setObject(1, UUID.randomUUID());
+            s.setString(2, type.code());
+            s.setString(3, success ? "success" : "failure");
+            s.setObject(4, userId);
+            s.setObject(5, sid);
+            s.setString(6, client == null ? null : client.ip());
+            s.setString(7, client == null ? null : client.userAgent());
+            time.bind(s, 8);
+            s.executeUpdate();
+        }
     }
 
     /** Records an event in a transaction of its own. */

@@ -93,6 +93,21 @@ public interface LatchkeyConfig {
     @WithDefault("1h")
     String purgeInterval();
 
+    /**
+     * The longest wait for one Redis command (the bearer check's read included) before the request
+     * answers 503; also {@code quarkus.redis.timeout}.
+     */
+    @WithDefault("1s")
+    Duration redisTimeout();
+
+    /**
+     * The longest wait for a database connection, a lock or a statement before the request answers
+     * 503 (the pool's acquisition timeout, PostgreSQL's {@code lock_timeout} and
+     * {@code statement_timeout}, and the socket's read timeout).
+     */
+    @WithDefault("5s")
+    Duration dbTimeout();
+
     /** The public client id accepted by the password and refresh grants of {@code /oauth2/token}. */
     @WithDefault("web")
     String publicClientId();

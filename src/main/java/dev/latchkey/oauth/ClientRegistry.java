@@ -37,6 +37,7 @@ public class ClientRegistry {
         }
     }
 
+    private static final java.util.regex.Pattern CLIENT_ID = java.util.regex.Pattern.compile("[A-Za-z0-9._-]{1,64}");
     private static final byte[] NO_SUCH_CLIENT = Sha256.of("no such client, but compare anyway");
 
     private final Map<String, Client> clients;
@@ -47,6 +48,10 @@ public class ClientRegistry {
         for (Map.Entry<String, LatchkeyConfig.Client> entry : config.clients().entrySet()) {
             String id = entry.getKey();
             LatchkeyConfig.Client client = entry.getValue();
+            if (!CLIENT_ID.matcher(id).matches()) {
+                throw new IllegalStateException("latchkey.clients." + id + ": a client id is 1 to 64 letters, digits,"
+                        + " '.', '_' or '-' (it names the client's keys in Redis)");
+            }
             if (client.secret().length() < MIN_SECRET_LENGTH) {
                 throw new IllegalStateException("latchkey.clients." + id + ".secret must have at least "
                         + MIN_SECRET_LENGTH + " characters");

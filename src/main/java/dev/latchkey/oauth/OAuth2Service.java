@@ -1,22 +1,25 @@
 package dev.latchkey.oauth;
 
+import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
 import dev.latchkey.account.AccountService;
 import dev.latchkey.account.LoginThrottle;
-import dev.latchkey.audit.AuditType;
 import dev.latchkey.audit.ClientInfo;
 import dev.latchkey.config.InputLimits;
 import dev.latchkey.error.ErrorCode;
 import dev.latchkey.error.LatchkeyException;
 import dev.latchkey.oauth.ClientRegistry.BasicCredentials;
 import dev.latchkey.oauth.ClientRegistry.Client;
+import dev.latchkey.revocation.Owner;
+import dev.latchkey.revocation.RevocationCache;
 import dev.latchkey.session.OpaqueTokens;
 import dev.latchkey.session.SessionService;
 import dev.latchkey.token.AccessTokenClaims;
@@ -38,9 +41,11 @@ public class OAuth2Service {
     private final AccessTokenIssuer issuer;
     private final AccessTokenVerifier verifier;
     private final LoginThrottle throttle;
+    private final RevocationCache cache;
 
     public OAuth2Service(ClientRegistry clients, AccountService accounts, SessionService sessions,
-            AccessTokenIssuer issuer, AccessTokenVerifier verifier, LoginThrottle throttle) {
+            AccessTokenIssuer issuer, AccessTokenVerifier verifier, LoginThrottle throttle, RevocationCache cache) {
+        this.cache = cache;
         this.clients = clients;
         this.accounts = accounts;
         this.sessions = sessions;
@@ -133,6 +138,8 @@ public class OAuth2Service {
                 granted.add(word);
             }
         }
+        // the client's version key must exist for every live token of the client (see RevocationCache)
+        cache.recordMint(Owner.client(client.id()), 0);
         return new ClientToken(issuer.issueForClient(client.id(), granted), granted);
     }
 
@@ -157,7 +164,7 @@ public class OAuth2Service {
                 }
                 return;
             }
-            sessions.revokeByToken(token, AuditType.TOKEN_REVOKED, from);
+            sessions.revokeRefreshToken(token, from);
             return;
         }
         Optional<AccessTokenClaims> claims = verifier.verifyIfValid(token);
@@ -167,7 +174,13 @@ public class OAuth2Service {
         if (!callerId.equals(claims.get().clientId())) {
             throw notIssuedToCaller();
         }
-        sessions.denyAccessToken(claims.get().jti(), claims.get().expiresAt());
+        sessions.denyAccessToken(deniable(claims.get()));
+    }
+
+    /** A verified access token as a revocation records it. */
+    public static SessionService.DeniedToken deniable(AccessTokenClaims claims) {
+        return new SessionService.DeniedToken(UUID.fromString(claims.jti()), Instant.ofEpochSecond(claims.expiresAt()),
+                claims.owner());
     }
 
     private static LatchkeyException notIssuedToCaller() {

@@ -6,7 +6,11 @@ public enum RevokeReason {
     LOGOUT_ALL("logout_all"),
     REUSE_DETECTED("reuse_detected"),
     PASSWORD_CHANGE("password_change"),
+    PASSWORD_RESET("password_reset"),
     ADMIN("admin"),
+    USER_DISABLED("user_disabled"),
+    USER_DELETED("user_deleted"),
+    EVICTED("evicted"),
     EXPIRED("expired");
 
     private final String code;

@@ -8,14 +8,16 @@ import jakarta.enterprise.context.ApplicationScoped;
 import org.jboss.logging.Logger;
 
 import dev.latchkey.config.LatchkeyConfig;
+import dev.latchkey.revocation.RevocationCache;
 import io.quarkus.hibernate.orm.panache.Panache;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.scheduler.Scheduled;
 
 /**
- * Deletes audit events older than {@code latchkey.audit-retention}, and families (and, by cascade, their tokens) that ended
- * (revoked or expired) more than
- * {@code latchkey.purge-after} ago, in bounded batches so no transaction grows large. Every
+ * Deletes, in bounded batches so that no transaction grows large: families (and, by cascade, their
+ * tokens) that ended (revoked or expired) more than {@code latchkey.purge-after} ago, audit events
+ * older than {@code latchkey.audit-retention}, and the records of denied access tokens that have
+ * expired. Every
  * instance may run it; {@code SKIP LOCKED} keeps them out of each other's way.
  */
 @ApplicationScoped
@@ -41,8 +43,10 @@ public class SessionPurge {
     public int purge() {
         Instant now = clock.instant();
         Instant cutoff = now.minus(config.purgeAfter());
-        int families = deleteInBatches("refresh_families", "ended_at", cutoff);
-        int events = deleteInBatches("audit_events", "occurred_at", now.minus(config.auditRetention()));
+        int families = deleteInBatches("refresh_families", "id", "ended_at", cutoff);
+        int events = deleteInBatches("audit_events", "id", "occurred_at", now.minus(config.auditRetention()));
+        // a denied token's record is kept until the token could not be accepted anyway
+        deleteInBatches("denied_access_tokens", "jti", "expires_at", now.minus(RevocationCache.CLOCK_SKEW));
         if (families > 0 || events > 0) {
             LOG.infof("purged %d ended session(s) older than %s and %d audit event(s)", families, cutoff, events);
         }
@@ -54,9 +58,9 @@ public class SessionPurge {
      * at a time, each batch in a transaction of its own: no transaction grows large, and
      * {@code SKIP LOCKED} lets instances purging at the same moment take different rows.
      */
-    private static int deleteInBatches(String table, String column, Instant cutoff) {
-        String sql = "DELETE FROM " + table + " WHERE id IN (SELECT id FROM " + table + " WHERE " + column
-                + " < :cutoff LIMIT " + BATCH + " FOR UPDATE SKIP LOCKED)";
+    private static int deleteInBatches(String table, String key, String column, Instant cutoff) {
+        String sql = "DELETE FROM " + table + " WHERE " + key + " IN (SELECT " + key + " FROM " + table + " WHERE "
+                + column + " < :cutoff LIMIT " + BATCH + " FOR UPDATE SKIP LOCKED)";
         int total = 0;
         int deleted;
         do {

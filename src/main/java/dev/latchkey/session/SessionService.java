@@ -1,6 +1,5 @@
 package dev.latchkey.session;
 
-import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
@@ -13,7 +12,6 @@ import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.PersistenceException;
-import jakarta.transaction.Transactional;
 
 import org.jboss.logging.Logger;
 
@@ -21,48 +19,61 @@ import dev.latchkey.audit.AuditTrail;
 import dev.latchkey.audit.AuditType;
 import dev.latchkey.audit.ClientInfo;
 import dev.latchkey.config.LatchkeyConfig;
+import dev.latchkey.db.Transactions;
+import dev.latchkey.db.Transactions.Tx;
 import dev.latchkey.error.ErrorCode;
 import dev.latchkey.error.LatchkeyException;
 import dev.latchkey.metrics.LatchkeyMetrics;
-import dev.latchkey.revocation.Denylist;
+import dev.latchkey.revocation.Owner;
+import dev.latchkey.revocation.RevocationCache;
+import dev.latchkey.revocation.RevocationWrite;
 import dev.latchkey.token.AccessTokenIssuer;
 import dev.latchkey.token.AccessTokenIssuer.IssuedAccessToken;
-import io.quarkus.narayana.jta.QuarkusTransaction;
 
 /**
  * Refresh-token families: start a session, rotate (with grace and reuse detection), revoke, list.
  * <p>
- * Each operation is one short transaction. Concurrent refreshes of one family serialise on the
- * family row lock ({@code SELECT ... FOR NO KEY UPDATE}, see {@link RotationStore}) and nowhere else, so any instance can serve
- * any request. Redis revocation writes happen inside the transaction, before commit: if Redis
- * cannot take them, the transaction rolls back and the client gets 503 with nothing changed.
+ * Each operation is one short transaction on PostgreSQL's clock. Concurrent refreshes of one
+ * family serialise on the family row lock ({@code FOR NO KEY UPDATE}, see {@link SessionStore})
+ * and nowhere else, so any instance can serve any request.
+ * <p>
+ * Every revocation is recorded in PostgreSQL (the family's {@code revoked_at}, the user's
+ * {@code token_version}, {@code denied_access_tokens}) and written to the Redis cache inside the
+ * same transaction, after its rows are locked and before its commit (DESIGN.md "Redis is a cache
+ * of revocations"): if Redis cannot take it in time, the transaction rolls back and the client
+ * gets 503 with nothing changed; if the commit fails afterwards, the cache write is taken back.
+ * Every mint records the owner's version in the cache the same way, so no token leaves without it.
  */
 @ApplicationScoped
 public class SessionService {
 
     /** How close to a rotation a duplicate of its parent counts as concurrent rather than reused. */
     static final Duration RACE_WINDOW = Duration.ofSeconds(2);
+    /** Session denials written to Redis per script call (a user may have many sessions). */
+    static final int DENIALS_PER_WRITE = 500;
 
     private static final Logger LOG = Logger.getLogger(SessionService.class);
     private static final Logger AUDIT = Logger.getLogger("latchkey.audit");
 
     private final LatchkeyConfig config;
-    private final Clock clock;
-    private final Denylist denylist;
     private final AuditTrail audit;
     private final LatchkeyMetrics metrics;
-    private final RotationStore store;
+    private final SessionStore store;
+    private final Transactions transactions;
+    private final RevocationCache cache;
     private final AccessTokenIssuer issuer;
+    private final Clock clock;
 
-    SessionService(LatchkeyConfig config, Clock clock, Denylist denylist, AuditTrail audit, LatchkeyMetrics metrics,
-            RotationStore store, AccessTokenIssuer issuer) {
-        this.store = store;
-        this.issuer = issuer;
-        this.config = config;
+    SessionService(LatchkeyConfig config, AuditTrail audit, LatchkeyMetrics metrics, SessionStore store,
+            Transactions transactions, RevocationCache cache, AccessTokenIssuer issuer, Clock clock) {
         this.clock = clock;
-        this.denylist = denylist;
+        this.config = config;
         this.audit = audit;
         this.metrics = metrics;
+        this.store = store;
+        this.transactions = transactions;
+        this.cache = cache;
+        this.issuer = issuer;
     }
 
     /** A session's refresh token as the client must receive it, with the family it belongs to. */
@@ -99,32 +110,43 @@ public class SessionService {
         INVALID
     }
 
-    /** Starts a new family for {@code user}: its first refresh token and an access token. */
-    public Grant start(SessionUser user, ClientInfo client) {
-        UUID userId = user.id();
-        IssuedRefreshToken refresh = QuarkusTransaction.requiringNew().call(() -> {
-            Instant now = clock.instant();
-            RefreshFamily family = new RefreshFamily();
-            family.id = UUID.randomUUID();
-            family.userId = userId;
-            family.createdAt = now;
-            family.lastUsedAt = now;
-            family.absoluteExpiresAt = now.plus(config.refreshAbsoluteTtl());
-            family.idleExpiresAt = earlier(now.plus(config.refreshIdleTtl()), family.absoluteExpiresAt);
-            family.userAgent = client.userAgent();
-            family.ip = client.ip();
-            family.persist();
-            String raw = OpaqueTokens.generate();
-            newToken(family, raw, null, now);
-            audit.record(AuditType.LOGIN, true, userId, family.id, client);
-            return new IssuedRefreshToken(family.id, family.expiresAt(), raw, now);
-        });
-        return grant(refresh, user);
+    /** A refresh token that would rotate now: its session, user, when it was issued and when its family ends. */
+    public record LiveRefreshToken(UUID familyId, SessionUser user, Instant issuedAt, Instant expiresAt) {
     }
 
-    private Grant grant(IssuedRefreshToken refresh, SessionUser user) {
-        return new Grant(issuer.issueForUser(user.id(), user.username(), user.roles(), refresh.familyId()), refresh,
-                user);
+    /** A grant in the making: the refresh token and the user, and the token version to mint with. */
+    private record Minted(IssuedRefreshToken refresh, SessionUser user, long tokenVersion) {
+    }
+
+    /**
+     * Starts a new family for the user: its first refresh token and an access token. The user is
+     * read again in the session's transaction, so a disable that committed since the password
+     * check stops the login, and the token carries the user's current version.
+     */
+    public Grant start(UUID userId, ClientInfo client) {
+        Minted minted = transactions.run(tx -> {
+            SessionStore.UserRow user = store.userForLogin(tx, userId)
+                    .filter(u -> !u.disabled())
+                    .orElseThrow(LatchkeyException::invalidGrant);
+            Instant now = user.now();
+            Instant absoluteExpiresAt = now.plus(config.refreshAbsoluteTtl());
+            Instant idleExpiresAt = earlier(now.plus(config.refreshIdleTtl()), absoluteExpiresAt);
+            UUID familyId = UUID.randomUUID();
+            String raw = OpaqueTokens.generate();
+            store.insertFamily(tx, familyId, userId, now, idleExpiresAt, absoluteExpiresAt, client.userAgent(),
+                    client.ip(), UUID.randomUUID(), OpaqueTokens.hash(raw));
+            audit.record(tx, AuditType.LOGIN, true, userId, familyId, client);
+            cache.recordMint(Owner.user(userId), user.tokenVersion());
+            return new Minted(new IssuedRefreshToken(familyId, earlier(idleExpiresAt, absoluteExpiresAt), raw, now),
+                    new SessionUser(userId, user.username(), user.roles()), user.tokenVersion());
+        });
+        return grant(minted);
+    }
+
+    private Grant grant(Minted minted) {
+        SessionUser user = minted.user();
+        return new Grant(issuer.issueForUser(user.id(), user.username(), user.roles(), minted.refresh().familyId(),
+                minted.tokenVersion(), minted.refresh().now()), minted.refresh(), user);
     }
 
     /**
@@ -132,7 +154,7 @@ public class SessionService {
      * thrown, so that a reuse revocation commits even though the client gets an error.
      * <p>
      * The live family and the presented token are locked in one statement; a current token is
-     * rotated in one more (see {@link RotationStore}). Unknown, revoked and expired tokens all
+     * rotated in one more (see {@link SessionStore}). Unknown, revoked and expired tokens all
      * cost the same two plain reads, so timing tells them apart for nobody.
      */
     public Rotation rotate(String raw, ClientInfo client) {
@@ -141,18 +163,14 @@ public class SessionService {
             decision = Decision.refused(Outcome.INVALID, null, "malformed refresh token");
         } else {
             byte[] hash = OpaqueTokens.hash(raw);
-            try {
-                decision = store.inTransaction(c -> decide(c, raw, hash));
-            } catch (SQLException e) {
-                throw new PersistenceException("refresh rotation failed", e);
-            }
+            decision = transactions.run(tx -> decide(tx, raw, hash));
         }
         Rotation rotation;
         if (decision.reused() != null) {
             rotation = revokeForReuse(decision.reused(), client);
-        } else if (decision.refresh() != null) {
+        } else if (decision.minted() != null) {
             // the access token is signed after the commit, outside the family's row lock
-            rotation = new Rotation(grant(decision.refresh(), decision.user()), decision.outcome());
+            rotation = new Rotation(grant(decision.minted()), decision.outcome());
         } else {
             rotation = new Rotation(null, decision.outcome());
         }
@@ -164,42 +182,47 @@ public class SessionService {
      * The outcome decided under the family lock: a refresh token to hand out, a refusal, or a
      * reused family to revoke (acted on after the lock, in a transaction of its own).
      */
-    private record Decision(Outcome outcome, IssuedRefreshToken refresh, SessionUser user, RotationStore.Locked reused) {
+    private record Decision(Outcome outcome, Minted minted, SessionStore.Locked reused) {
         static Decision refused(Outcome outcome, UUID familyId, String reason) {
             LOG.debugf("refresh refused: %s (family %s)", reason, familyId == null ? "-" : familyId);
-            return new Decision(outcome, null, null, null);
+            return new Decision(outcome, null, null);
         }
     }
 
-    private Decision decide(Connection c, String raw, byte[] hash) throws SQLException {
-        Instant now = clock.instant();
-        Optional<RotationStore.Locked> found = store.lockLive(c, hash, now);
+    private Decision decide(Tx tx, String raw, byte[] hash) throws SQLException {
+        Optional<SessionStore.Locked> found = store.lockLive(tx, hash);
         if (found.isEmpty()) {
-            Optional<Boolean> revoked = store.revoked(c, hash); // only to name the reason
+            Optional<Boolean> revoked = store.revoked(tx, hash); // only to name the reason
             Outcome outcome = revoked.isEmpty() ? Outcome.INVALID : revoked.get() ? Outcome.REVOKED : Outcome.EXPIRED;
             return Decision.refused(outcome, null, "refresh token " + outcome.name().toLowerCase(Locale.ROOT));
         }
-        RotationStore.Locked locked = found.get();
+        SessionStore.Locked locked = found.get();
         if (locked.userDisabled()) {
             return Decision.refused(Outcome.REVOKED, locked.familyId(), "user disabled");
         }
+        Instant now = locked.now();
         SessionUser user = new SessionUser(locked.userId(), locked.username(), locked.roles());
         if (locked.rotatedAt() == null) {
             Instant idleExpiresAt = earlier(now.plus(config.refreshIdleTtl()), locked.absoluteExpiresAt());
             String successor = OpaqueTokens.generate();
-            store.rotate(c, locked, UUID.randomUUID(), OpaqueTokens.hash(successor),
-                    SuccessorEnvelope.seal(raw, locked.tokenId(), successor), now, idleExpiresAt);
-            return new Decision(Outcome.ROTATED, new IssuedRefreshToken(locked.familyId(), idleExpiresAt, successor, now),
-                    user, null);
+            store.rotate(tx, locked, UUID.randomUUID(), OpaqueTokens.hash(successor),
+                    SuccessorEnvelope.seal(raw, locked.tokenId(), successor), idleExpiresAt);
+            cache.recordMint(Owner.user(locked.userId()), locked.tokenVersion());
+            return new Decision(Outcome.ROTATED, new Minted(
+                    new IssuedRefreshToken(locked.familyId(), idleExpiresAt, successor, now), user, locked.tokenVersion()),
+                    null);
         }
-        boolean successorCurrent = locked.successorId() != null && store.isCurrent(c, locked.successorId());
+        boolean successorCurrent = locked.successorId() != null && store.isCurrent(tx, locked.successorId());
         Duration grace = config.refreshGrace();
         if (successorCurrent && !grace.isZero() && !grace.isNegative() && now.isBefore(locked.rotatedAt().plus(grace))) {
             String same = SuccessorEnvelope.open(raw, locked.tokenId(), locked.successorEnvelope());
             if (same != null) {
                 LOG.debugf("refresh retried within grace: family %s", locked.familyId());
+                cache.recordMint(Owner.user(locked.userId()), locked.tokenVersion());
                 Instant expiresAt = earlier(locked.idleExpiresAt(), locked.absoluteExpiresAt());
-                return new Decision(Outcome.GRACE, new IssuedRefreshToken(locked.familyId(), expiresAt, same, now), user,
+                return new Decision(Outcome.GRACE,
+                        new Minted(new IssuedRefreshToken(locked.familyId(), expiresAt, same, now), user,
+                                locked.tokenVersion()),
                         null);
             }
         }
@@ -209,59 +232,109 @@ public class SessionService {
         if (successorCurrent && now.isBefore(locked.rotatedAt().plus(RACE_WINDOW))) {
             return Decision.refused(Outcome.CONCURRENT, locked.familyId(), "lost the race to a concurrent refresh");
         }
-        return new Decision(Outcome.REUSE_DETECTED, null, null, locked);
+        return new Decision(Outcome.REUSE_DETECTED, null, locked);
     }
 
-    /** Revokes the family (or, configured so, every family of the user) after a detected reuse. */
-    private Rotation revokeForReuse(RotationStore.Locked reused, ClientInfo client) {
-        QuarkusTransaction.requiringNew().run(() -> RefreshFamily.findByIdForUpdate(reused.familyId())
-                .filter(f -> f.revokedAt == null)
-                .ifPresent(family -> revokeOnReuse(family, clock.instant(), client)));
+    /** Revokes the family (or, configured so, every session and token of the user) after a detected reuse. */
+    private Rotation revokeForReuse(SessionStore.Locked reused, ClientInfo client) {
+        UUID userId = reused.userId();
+        Owner owner = Owner.user(userId);
+        boolean everySession = config.reuseRevokes() == LatchkeyConfig.ReuseRevokes.USER;
+        Integer killed = revoking(tx -> {
+            if (store.lockFamily(tx, reused.familyId()).filter(f -> !f.revoked()).isEmpty()) {
+                return new Revocation<>(null, RevocationWrite.sessions(owner, List.of())); // ended meanwhile
+            }
+            RevocationWrite write;
+            int count;
+            if (everySession) {
+                count = store.revokeAll(tx, userId, RevokeReason.REUSE_DETECTED);
+                write = RevocationWrite.version(owner, store.raiseTokenVersion(tx, userId));
+            } else {
+                store.revokeFamily(tx, reused.familyId(), RevokeReason.REUSE_DETECTED);
+                count = 1;
+                write = RevocationWrite.sessions(owner, List.of(reused.familyId().toString()));
+            }
+            audit.record(tx, AuditType.REFRESH_REUSE_DETECTED, false, userId, reused.familyId(), client);
+            return new Revocation<>(count, write);
+        });
+        if (killed != null) {
+            AUDIT.warnf("refresh token reuse detected: user %s, family %s revoked (%s; %d session(s) killed)", userId,
+                    reused.familyId(), config.reuseRevokes().name().toLowerCase(Locale.ROOT), killed);
+        }
         return new Rotation(null, Outcome.REUSE_DETECTED);
     }
 
-    private void revokeOnReuse(RefreshFamily family, Instant now, ClientInfo client) {
-        List<UUID> killed = new ArrayList<>();
-        if (config.reuseRevokes() == LatchkeyConfig.ReuseRevokes.USER) {
-            for (RefreshFamily other : RefreshFamily.listUnrevokedForUpdate(family.userId)) {
-                other.revoke(now, RevokeReason.REUSE_DETECTED);
-                killed.add(other.id);
-            }
-            denylist.revokeUserTokensBefore(family.userId, now);
-        }
-        family.revoke(now, RevokeReason.REUSE_DETECTED);
-        if (!killed.contains(family.id)) {
-            killed.add(family.id);
-        }
-        denylist.denySessions(killed);
-        audit.record(AuditType.REFRESH_REUSE_DETECTED, false, family.userId, family.id, client);
-        AUDIT.warnf("refresh token reuse detected: user %s, family %s revoked (%s; %d session(s) killed)",
-                family.userId, family.id, config.reuseRevokes().name().toLowerCase(), killed.size());
-    }
-
     /**
-     * Revokes the family of this refresh token (logout, or RFC 7009 revocation). Unknown or already
-     * revoked tokens are fine: nothing happens and nothing is said.
+     * Logout: revokes the family of this refresh token and, when the caller sent it, denies its
+     * access token too, in one transaction. Unknown or already revoked tokens are fine: nothing
+     * happens and nothing is said.
+     *
+     * @param bearer the access token sent with the logout, if any (already verified)
      */
-    public Optional<UUID> revokeByToken(String raw, AuditType why, ClientInfo client) {
-        if (!OpaqueTokens.isWellFormed(raw)) {
-            return Optional.empty();
-        }
-        byte[] hash = OpaqueTokens.hash(raw);
-        Optional<UUID> revoked = QuarkusTransaction.requiringNew().call(() -> {
-            Optional<RefreshFamily> family = RefreshFamily.findByTokenHashForUpdate(hash);
-            family.filter(f -> f.revokedAt == null).ifPresent(f -> {
-                revoke(f, RevokeReason.LOGOUT);
-                audit.record(why, true, f.userId, f.id, client);
-            });
-            return family.map(f -> f.id);
-        });
-        metrics.logout(why == AuditType.LOGOUT ? "logout" : "revoke");
-        return revoked;
+    public void logout(String raw, Optional<DeniedToken> bearer, ClientInfo client) {
+        revokeByToken(raw, AuditType.LOGOUT, bearer, client);
+        metrics.logout("logout");
     }
 
-    /** A refresh token that would rotate now: its session, user, when it was issued and when its family ends. */
-    public record LiveRefreshToken(UUID familyId, SessionUser user, Instant issuedAt, Instant expiresAt) {
+    /** RFC 7009 for a refresh token: its family is revoked, as at logout. */
+    public void revokeRefreshToken(String raw, ClientInfo client) {
+        revokeByToken(raw, AuditType.TOKEN_REVOKED, Optional.empty(), client);
+        metrics.logout("revoke");
+    }
+
+    /** An access token to deny until it expires: its id, expiry, and owner. */
+    public record DeniedToken(UUID jti, Instant expiresAt, Owner owner) {
+    }
+
+    private void revokeByToken(String raw, AuditType why, Optional<DeniedToken> bearer, ClientInfo client) {
+        byte[] hash = OpaqueTokens.isWellFormed(raw) ? OpaqueTokens.hash(raw) : null;
+        if (hash == null && bearer.isEmpty()) {
+            return;
+        }
+        revoking(tx -> {
+            List<RevocationWrite> writes = new ArrayList<>();
+            if (bearer.isPresent()) {
+                DeniedToken token = bearer.get();
+                store.denyToken(tx, token.jti(), token.owner().id(), token.expiresAt());
+                writes.add(RevocationWrite.token(token.owner(), token.jti().toString()));
+            }
+            Optional<SessionStore.FamilyRow> family = hash == null ? Optional.empty() : store.lockFamilyOfToken(tx, hash);
+            if (family.isPresent() && !family.get().revoked()) {
+                SessionStore.FamilyRow f = family.get();
+                store.revokeFamily(tx, f.id(), RevokeReason.LOGOUT);
+                audit.record(tx, why, true, f.userId(), f.id(), client);
+                writes.add(RevocationWrite.sessions(Owner.user(f.userId()), List.of(f.id().toString())));
+                AUDIT.infof("session revoked: user %s, family %s, reason %s", f.userId(), f.id(), RevokeReason.LOGOUT.code());
+            }
+            return new Revocation<>(null, merged(writes));
+        });
+    }
+
+    /** One write per owner (a logout's bearer token and its refresh token are almost always the same user's). */
+    private static List<RevocationWrite> merged(List<RevocationWrite> writes) {
+        List<RevocationWrite> merged = new ArrayList<>();
+        for (RevocationWrite write : writes) {
+            int same = -1;
+            for (int i = 0; i < merged.size(); i++) {
+                if (merged.get(i).owner().equals(write.owner())) {
+                    same = i;
+                }
+            }
+            if (same < 0) {
+                merged.add(write);
+            } else {
+                merged.set(same, merged.get(same).and(write));
+            }
+        }
+        return merged;
+    }
+
+    /** RFC 7009 for an access token (or a logout's bearer token alone): denied until it expires. */
+    public void denyAccessToken(DeniedToken token) {
+        revoking(tx -> {
+            store.denyToken(tx, token.jti(), token.owner().id(), token.expiresAt());
+            return new Revocation<>(null, RevocationWrite.token(token.owner(), token.jti().toString()));
+        });
     }
 
     /** The live refresh token with this raw value (for introspection); empty if unknown, rotated or ended. */
@@ -270,10 +343,15 @@ public class SessionService {
             return Optional.empty();
         }
         try {
-            return store.findLive(OpaqueTokens.hash(raw), clock.instant());
+            return store.findLive(OpaqueTokens.hash(raw));
         } catch (SQLException e) {
             throw new PersistenceException("refresh token lookup failed", e);
         }
+    }
+
+    /** The user's active sessions, most recently used first. */
+    public List<RefreshFamily> listActive(UUID userId) {
+        return RefreshFamily.listActive(userId, clock.instant());
     }
 
     /** True if this raw value is a refresh token we issued (current, rotated or of an ended family). */
@@ -283,83 +361,119 @@ public class SessionService {
 
     /** Revokes one session of {@code userId}; 404 if it is not theirs or does not exist. */
     public void revokeSession(UUID userId, UUID familyId, ClientInfo client) {
-        QuarkusTransaction.requiringNew().run(() -> {
-            RefreshFamily family = RefreshFamily.findByIdForUpdate(familyId)
-                    .filter(f -> f.userId.equals(userId))
+        revoking(tx -> {
+            SessionStore.FamilyRow family = store.lockFamily(tx, familyId)
+                    .filter(f -> f.userId().equals(userId))
                     .orElseThrow(() -> new LatchkeyException(ErrorCode.NOT_FOUND, "no such session"));
-            if (family.revokedAt == null) {
-                revoke(family, RevokeReason.LOGOUT);
-                audit.record(AuditType.SESSION_REVOKED, true, userId, family.id, client);
+            if (family.revoked()) {
+                return new Revocation<>(null, RevocationWrite.sessions(Owner.user(userId), List.of()));
             }
+            store.revokeFamily(tx, familyId, RevokeReason.LOGOUT);
+            audit.record(tx, AuditType.SESSION_REVOKED, true, userId, familyId, client);
+            AUDIT.infof("session revoked: user %s, family %s, reason %s", userId, familyId, RevokeReason.LOGOUT.code());
+            return new Revocation<>(null, RevocationWrite.sessions(Owner.user(userId), List.of(familyId.toString())));
         });
         metrics.logout("session");
     }
 
     /**
-     * Revokes every session of the user and every access token issued before now (logout-all).
+     * Revokes every session of the user and every access token minted so far (logout-all): one
+     * statement for the sessions, however many, and one raised token version for the tokens.
      * {@code current} is the sid of the caller, for the audit trail.
      */
     public int logoutAll(UUID userId, UUID current, ClientInfo client) {
-        int killed = QuarkusTransaction.requiringNew().call(() -> {
-            int count = revokeAllInCurrentTransaction(userId, null, RevokeReason.LOGOUT_ALL, true);
-            audit.record(AuditType.LOGOUT_ALL, true, userId, current, client);
-            return count;
+        int killed = revoking(tx -> {
+            Revocation<Integer> revocation = revokeEverything(tx, userId, RevokeReason.LOGOUT_ALL);
+            audit.record(tx, AuditType.LOGOUT_ALL, true, userId, current, client);
+            return revocation;
         });
         metrics.logout("logout_all");
         return killed;
     }
 
     /**
-     * Revokes every session of the user but {@code keep} inside the caller's transaction (e.g. with
-     * a password change), so that both commit or neither does; there must be one.
+     * Inside the caller's transaction: every session of the user ends and every access token
+     * minted so far is refused (a raised token version). Returns how many sessions ended, and the
+     * cache write the caller's transaction must make before its commit.
      */
-    @Transactional(Transactional.TxType.MANDATORY)
-    public int revokeAllInCurrentTransaction(UUID userId, UUID keep, RevokeReason reason, boolean everyToken) {
-        Instant now = clock.instant();
-        List<UUID> killed = new ArrayList<>();
-        for (RefreshFamily family : RefreshFamily.listUnrevokedForUpdate(userId)) {
-            if (!family.id.equals(keep)) {
-                family.revoke(now, reason);
-                killed.add(family.id);
-            }
+    public Revocation<Integer> revokeEverything(Tx tx, UUID userId, RevokeReason reason) throws SQLException {
+        int count = store.revokeAll(tx, userId, reason);
+        long version = store.raiseTokenVersion(tx, userId);
+        AUDIT.infof("sessions revoked: user %s, %d session(s), every access token, reason %s", userId, count,
+                reason.code());
+        return new Revocation<>(count, RevocationWrite.version(Owner.user(userId), version));
+    }
+
+    /**
+     * Inside the caller's transaction (a password change): every session of the user but
+     * {@code keep} ends, with its access tokens; the kept session and its tokens stay valid.
+     */
+    public Revocation<Integer> revokeOthers(Tx tx, UUID userId, UUID keep, RevokeReason reason) throws SQLException {
+        List<UUID> ended = store.revokeOthers(tx, userId, keep, reason);
+        List<String> sids = new ArrayList<>(ended.size());
+        ended.forEach(id -> sids.add(id.toString()));
+        AUDIT.infof("sessions revoked: user %s, %d session(s), reason %s", userId, ended.size(), reason.code());
+        return new Revocation<>(ended.size(), RevocationWrite.sessions(Owner.user(userId), sids));
+    }
+
+    /** A revocation's result and the cache writes (one per owner) that must accompany its commit. */
+    public record Revocation<T>(T result, List<RevocationWrite> writes) {
+        public Revocation(T result, RevocationWrite write) {
+            this(result, write == null ? List.of() : List.of(write));
         }
-        if (everyToken) {
-            denylist.revokeUserTokensBefore(userId, now);
+    }
+
+    /** Work of a revocation inside its transaction. */
+    public interface RevocationWork<T> {
+        Revocation<T> run(Tx tx) throws SQLException;
+    }
+
+    /**
+     * Runs a revocation: its statements, then its cache write (in chunks for many sessions), then
+     * the commit; after the commit the write is asserted again (a flush in between must not lose
+     * it), and after a rollback the database confirmed, it is taken back. Any failure is 503 with
+     * nothing revoked (or, when the commit's outcome cannot be learned, a 503 that may have).
+     */
+    public <T> T revoking(RevocationWork<T> work) {
+        List<RevocationWrite> written = new ArrayList<>();
+        Revocation<T> done;
+        try {
+            done = transactions.run(tx -> {
+                written.clear();
+                Revocation<T> revocation = work.run(tx);
+                for (RevocationWrite write : revocation.writes()) {
+                    for (RevocationWrite chunk : chunks(write)) {
+                        cache.write(chunk);
+                        written.add(chunk);
+                    }
+                }
+                return revocation;
+            });
+        } catch (Transactions.CommitUnknownException unknown) {
+            throw unknown; // it may have committed: the cache write stays
+        } catch (RuntimeException failed) {
+            written.forEach(cache::undo);
+            throw failed;
         }
-        denylist.denySessions(killed);
-        AUDIT.infof("sessions revoked: user %s, %d session(s), reason %s", userId, killed.size(), reason.code());
-        return killed.size();
+        written.forEach(cache::reassert);
+        return done.result();
     }
 
-    /** Denies one access token (logout with a bearer token) until it expires. */
-    public void denyAccessToken(String jti, long expiresAtEpochSecond) {
-        denylist.denyToken(jti, Instant.ofEpochSecond(expiresAtEpochSecond));
-    }
-
-    /** The user's active sessions, most recently used first. */
-    public List<RefreshFamily> listActive(UUID userId) {
-        return RefreshFamily.listActive(userId, clock.instant());
-    }
-
-    private void revoke(RefreshFamily family, RevokeReason reason) {
-        if (family.revokedAt != null) {
-            return;
+    private static List<RevocationWrite> chunks(RevocationWrite write) {
+        if (write == null || write.isEmpty()) {
+            return List.of();
         }
-        family.revoke(clock.instant(), reason);
-        denylist.denySessions(List.of(family.id));
-        AUDIT.infof("session revoked: user %s, family %s, reason %s", family.userId, family.id, reason.code());
-    }
-
-    private RefreshToken newToken(RefreshFamily family, String raw, UUID parentId, Instant now) {
-        RefreshToken token = new RefreshToken();
-        token.id = UUID.randomUUID();
-        token.familyId = family.id;
-        token.tokenHash = OpaqueTokens.hash(raw);
-        token.parentId = parentId;
-        token.issuedAt = now;
-        token.expiresAt = family.idleExpiresAt;
-        token.persist();
-        return token;
+        if (write.sids().size() <= DENIALS_PER_WRITE) {
+            return List.of(write);
+        }
+        List<RevocationWrite> chunks = new ArrayList<>();
+        List<String> sids = write.sids();
+        for (int from = 0; from < sids.size(); from += DENIALS_PER_WRITE) {
+            List<String> part = sids.subList(from, Math.min(sids.size(), from + DENIALS_PER_WRITE));
+            chunks.add(new RevocationWrite(write.owner(), part, from == 0 ? write.jtis() : List.of(),
+                    from == 0 ? write.version() : null));
+        }
+        return chunks;
     }
 
     private static Instant earlier(Instant a, Instant b) {

@@ -28,6 +28,11 @@ public class AccessTokenIssuer {
     public static final String TYPE = "at+jwt";
     /** RFC 9068 §2.2: the client the token was issued to; the public client id for a user's token. */
     static final String CLIENT_ID = "client_id";
+    /**
+     * The user's token version when the token was minted: raising it (logout-all, role change,
+     * disable) refuses every earlier token of the user, on one shared counter instead of clocks.
+     */
+    public static final String TOKEN_VERSION = "token_version";
 
     private final SigningKeys keys;
     private final LatchkeyConfig config;
@@ -50,17 +55,21 @@ public class AccessTokenIssuer {
 
     /**
      * A token for a user's session ({@code sid} = refresh-token family id), issued to the public
-     * client ({@code client_id}, which RFC 9068 §2.2 requires on every access token).
+     * client ({@code client_id}, which RFC 9068 §2.2 requires on every access token), carrying the
+     * user's token version. {@code issuedAt} is the shared (database) clock's, so that a token
+     * minted on an instance whose clock is off is neither dead on arrival nor longer-lived.
      */
-    public IssuedAccessToken issueForUser(UUID userId, String username, List<String> roles, UUID sid) {
+    public IssuedAccessToken issueForUser(UUID userId, String username, List<String> roles, UUID sid, long tokenVersion,
+            Instant issuedAt) {
         JwtClaimsBuilder claims = Jwt.claims()
                 .subject(userId.toString())
                 .upn(username)
                 .preferredUserName(username)
                 .groups(new HashSet<>(roles))
                 .claim("sid", sid.toString())
-                .claim(CLIENT_ID, config.publicClientId());
-        return sign(claims);
+                .claim(CLIENT_ID, config.publicClientId())
+                .claim(TOKEN_VERSION, tokenVersion);
+        return sign(claims, issuedAt);
     }
 
     /** A token for a confidential client itself ({@code client_credentials}): {@code sub} is the client. */
@@ -71,11 +80,11 @@ public class AccessTokenIssuer {
         if (!scopes.isEmpty()) {
             claims.claim("scope", String.join(" ", scopes));
         }
-        return sign(claims);
+        return sign(claims, clock.instant());
     }
 
-    private IssuedAccessToken sign(JwtClaimsBuilder claims) {
-        Instant now = Instant.ofEpochSecond(clock.instant().getEpochSecond());
+    private IssuedAccessToken sign(JwtClaimsBuilder claims, Instant issuedAt) {
+        Instant now = Instant.ofEpochSecond(issuedAt.getEpochSecond());
         Instant expiresAt = now.plus(config.accessTokenTtl());
         UUID jti = UUID.randomUUID();
         List<String> audience = config.audience();

@@ -35,7 +35,7 @@ import dev.latchkey.config.InputLimits;
 import dev.latchkey.config.LatchkeyConfig;
 import dev.latchkey.error.LatchkeyException;
 import dev.latchkey.metrics.LatchkeyMetrics;
-import dev.latchkey.revocation.Denylist;
+import dev.latchkey.revocation.RevocationCache;
 import io.micrometer.core.instrument.Timer;
 import io.smallrye.mutiny.Uni;
 
@@ -59,7 +59,7 @@ public class AccessTokenVerifier {
             AlgorithmConstraints.ConstraintType.PERMIT, AlgorithmIdentifiers.RSA_USING_SHA256);
 
     private final SigningKeys keys;
-    private final Denylist denylist;
+    private final RevocationCache revocations;
     private final Clock clock;
     private final ObjectMapper json;
     private final String issuer;
@@ -71,15 +71,15 @@ public class AccessTokenVerifier {
     /** Tokens whose signature and claims checked out, until they expire; bounded. */
     private final Cache<String, AccessTokenClaims> verified;
 
-    public AccessTokenVerifier(SigningKeys keys, Denylist denylist, LatchkeyConfig config, Clock clock,
+    public AccessTokenVerifier(SigningKeys keys, RevocationCache revocations, LatchkeyConfig config, Clock clock,
             ObjectMapper json, LatchkeyMetrics metrics) {
         this.metrics = metrics;
         this.verified = Caffeine.newBuilder()
                 .maximumSize(VERIFIED_CACHE_SIZE)
-                .expireAfterWrite(config.accessTokenTtl().plus(Denylist.CLOCK_SKEW))
+                .expireAfterWrite(config.accessTokenTtl().plus(RevocationCache.CLOCK_SKEW))
                 .build();
         this.keys = keys;
-        this.denylist = denylist;
+        this.revocations = revocations;
         this.clock = clock;
         this.json = json;
         this.issuer = config.issuer();
@@ -90,14 +90,25 @@ public class AccessTokenVerifier {
 
     /** Verifies signature, header and claims, then the revocation state (one Redis round trip). */
     public Uni<AccessTokenClaims> verify(String token) {
+        return verify(token, false);
+    }
+
+    /**
+     * As {@link #verify(String)}; with {@code userTokensOnly} a client's own token is refused
+     * before the revocation round trip (it could never pass a user endpoint).
+     */
+    public Uni<AccessTokenClaims> verify(String token, boolean userTokensOnly) {
         AccessTokenClaims claims;
         try {
             claims = verifySignatureAndClaims(token);
+            if (userTokensOnly && !claims.isUserToken()) {
+                throw refuse("a client's own token on a user endpoint");
+            }
         } catch (LatchkeyException e) {
             return Uni.createFrom().failure(e);
         }
         Timer.Sample sample = metrics.startRevocationCheck();
-        return denylist.isRevoked(claims.jti(), claims.sid(), userIdOf(claims), claims.issuedAt())
+        return revocations.isRevoked(claims.owner(), claims.tokenVersion(), claims.sid(), claims.jti())
                 .onTermination().invoke(() -> metrics.stopRevocationCheck(sample))
                 .map(revoked -> {
                     if (revoked) {
@@ -121,7 +132,8 @@ public class AccessTokenVerifier {
         } catch (LatchkeyException e) {
             return Optional.empty();
         }
-        if (denylist.isRevokedNow(claims.jti(), claims.sid(), userIdOf(claims), claims.issuedAt())) {
+        if (revocations.isRevoked(claims.owner(), claims.tokenVersion(), claims.sid(), claims.jti()).await()
+                .indefinitely()) { // bounded by the check's own timeout
             LOG.debugf("refused access token jti=%s: revoked", claims.jti());
             return Optional.empty();
         }
@@ -141,8 +153,7 @@ public class AccessTokenVerifier {
         AccessTokenClaims known = verified.getIfPresent(token);
         if (known != null) {
             long now = clock.millis() / 1000;
-            if (now > known.expiresAt() + Denylist.CLOCK_SKEW.toSeconds()
-                    || now < known.issuedAt() - Denylist.CLOCK_SKEW.toSeconds()) {
+            if (!withinLifetime(known.issuedAt(), known.expiresAt(), now)) {
                 throw refuse("expired (or not yet valid)");
             }
             return known;
@@ -171,6 +182,7 @@ public class AccessTokenVerifier {
             String sid = jwt.getClaimValue("sid", String.class);
             String clientId = jwt.getClaimValue("client_id", String.class);
             String username = jwt.getClaimValue("upn", String.class);
+            parseUuid(jwt.getJwtId());
             if (sid != null) {
                 // a user's session token: sub and sid are UUIDs, a username is present, and it was
                 // issued to the public client (tokens minted before client_id was added have none)
@@ -184,6 +196,14 @@ public class AccessTokenVerifier {
             }
             long issuedAt = jwt.getIssuedAt().getValue();
             long expiresAt = jwt.getExpirationTime().getValue();
+            long tokenVersion = 0;
+            if (sid != null && jwt.hasClaim(AccessTokenIssuer.TOKEN_VERSION)) {
+                Object version = jwt.getClaimValue(AccessTokenIssuer.TOKEN_VERSION);
+                if (!(version instanceof Long v) || v < 0) {
+                    throw refuse("token_version is not a non-negative integer");
+                }
+                tokenVersion = v;
+            }
             if (expiresAt - issuedAt > maxLifetimeSeconds) {
                 // revocation records live as long as the configured lifetime (plus skew): a token
                 // claiming to live longer could outlive its own revocation, so it is never valid
@@ -191,14 +211,16 @@ public class AccessTokenVerifier {
             }
             List<String> groups = jwt.hasClaim("groups") ? jwt.getStringListClaimValue("groups") : List.of();
             return new AccessTokenClaims(token, subject, username, groups, sid, jwt.getJwtId(), issuedAt, expiresAt,
-                    sid != null ? publicClientId : clientId, jwt.getClaimValue("scope", String.class));
+                    sid != null ? publicClientId : clientId, jwt.getClaimValue("scope", String.class), tokenVersion);
         } catch (MalformedClaimException e) {
             throw refuse("malformed claim");
         }
     }
 
-    private static String userIdOf(AccessTokenClaims claims) {
-        return claims.isUserToken() ? claims.subject() : null;
+    /** {@code iat} and {@code exp} against this instance's clock, with the one allowed skew. */
+    static boolean withinLifetime(long issuedAt, long expiresAt, long now) {
+        long skew = RevocationCache.CLOCK_SKEW.toSeconds();
+        return now < expiresAt + skew && now >= issuedAt - skew; // as jose4j decides a first sight
     }
 
     /** Checks the JOSE header before any cryptography; returns the kid. */
@@ -236,7 +258,7 @@ public class AccessTokenVerifier {
 
     private JwtConsumer consumer(SigningKeys.VerificationKey key) {
         VerificationKeyResolver resolver = new FixedKeyResolver(key.publicKey());
-        int skew = (int) Denylist.CLOCK_SKEW.toSeconds();
+        int skew = (int) RevocationCache.CLOCK_SKEW.toSeconds();
         return new JwtConsumerBuilder()
                 .setJwsAlgorithmConstraints(RS256_ONLY)
                 .setVerificationKeyResolver(resolver)
@@ -245,7 +267,8 @@ public class AccessTokenVerifier {
                 .setAllowedClockSkewInSeconds(skew)
                 .setRequireExpirationTime()
                 .setRequireIssuedAt()
-                .setIssuedAtRestrictions(skew, Integer.MAX_VALUE)
+                // iat in the future: only the skew above, the same allowance as for a cached token
+                .setIssuedAtRestrictions(0, Integer.MAX_VALUE)
                 .setRequireSubject()
                 .setRequireJwtId()
                 .setExpectedIssuer(true, issuer)
@@ -257,7 +280,7 @@ public class AccessTokenVerifier {
         try {
             UUID.fromString(value);
         } catch (RuntimeException e) {
-            throw refuse("sub or sid is not a UUID");
+            throw refuse("sub, sid or jti is not a UUID");
         }
     }
 

@@ -572,19 +572,28 @@ class JwtAttacksTest {
     // ---- revocation -------------------------------------------------------------------------
 
     @Test
-    @DisplayName("ASVS 5.0 V7.4.1: after logout-all, a validly signed token of the user with iat before it and an unknown sid is refused")
-    void tokenIssuedBeforeRevokedBeforeIsRefusedEvenWithAFreshSid() throws Exception {
+    @DisplayName("ASVS 5.0 V7.4.1: after logout-all, a validly signed token of the user with the old token version and an unknown sid is refused")
+    void tokenOfAnOlderTokenVersionIsRefusedEvenWithAFreshSid() throws Exception {
         Session session = TestUsers.newSession();
-        long before = now();
         given().header("Authorization", session.bearer()).post("/auth/logout-all").then().statusCode(204);
         JwtClaims claims = Forge.claimsOf(session);
-        claims.setClaim("sid", UUID.randomUUID().toString()); // no family has it: only revoked-before can refuse it
-        claims.setIssuedAt(NumericDate.fromSeconds(before - 5));
+        claims.setClaim("sid", UUID.randomUUID().toString()); // no family has it: only the version can refuse it
+        claims.setClaim("token_version", 0);
+        refused(Forge.rs256(claims.toJson()));
+        claims.setIssuedAt(NumericDate.fromSeconds(now() + 2)); // minted after logout-all by the clock: still refused
         refused(Forge.rs256(claims.toJson()));
 
-        // control: the same forgery issued after logout-all passes, so the refusal above was revoked-before
-        claims.setIssuedAt(NumericDate.fromSeconds(now() + 2));
+        // control: the same forgery with the version logout-all moved to passes, so the refusal above was the version
+        claims.setClaim("token_version", 1);
         assertEquals(200, me(Forge.rs256(claims.toJson())).statusCode());
+    }
+
+    @Test
+    @DisplayName("API.md claims: a token_version that is not a non-negative integer is refused")
+    void tokenVersionOfTheWrongShapeIsRefused() {
+        refused(Forge.rs256(Forge.claims(c -> c.setClaim("token_version", "1"))));
+        refused(Forge.rs256(Forge.claims(c -> c.setClaim("token_version", -1))));
+        refused(Forge.rs256(Forge.claims(c -> c.setClaim("token_version", 1.5))));
     }
 
     @Test

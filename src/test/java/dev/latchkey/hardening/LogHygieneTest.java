@@ -100,7 +100,7 @@ class LogHygieneTest {
         secrets.add("hygiene broken json 3");
         given().contentType(ContentType.JSON).body(Map.of("username", "x", "password", "hygiene nul\u0000byte 4"))
                 .post("/auth/login").then().statusCode(400);
-        String forged = TestKeys.sign(TestKeys.otherPrivateKey(), TestKeys.validClaims(), Map.of());
+        String forged = TestKeys.sign(TestKeys.otherPrivateKey(), TestKeys.validClaimsOfNobody(), Map.of());
         given().header("Authorization", "Bearer " + forged).get("/auth/me").then().statusCode(401);
 
         // password change, reuse detection, logout with a bearer token, logout-all

@@ -119,12 +119,12 @@ public class ThrottlingTest {
             login(user.username(), "wrong password " + i).then().statusCode(401);
         }
         login(user.username(), user.password()).then().statusCode(429);
-        for (String key : redis.key().keys("lk:throttle:login:*")) {
+        for (String key : redis.key().keys("lk:throttle:*:login:*")) {
             long ttl = redis.key().ttl(key);
             assertTrue(ttl > 0 && ttl <= 600, "every counter expires within the window: " + ttl);
         }
         // the window passing is Redis expiring the keys; do it now instead of waiting ten minutes
-        redis.key().del(redis.key().keys("lk:throttle:login*").toArray(String[]::new));
+        redis.key().del(redis.key().keys("lk:throttle:*:login*").toArray(String[]::new));
         login(user.username(), user.password()).then().statusCode(200);
     }
 
@@ -166,13 +166,13 @@ public class ThrottlingTest {
                 400, "invalid_request");
         TestUser user = TestUsers.register();
         login(user.username(), user.password()).then().statusCode(200);
-        assertTrue(redis.key().keys("lk:throttle:login*").isEmpty() || failuresCounted() == 0,
+        assertTrue(redis.key().keys("lk:throttle:*:login*").isEmpty() || failuresCounted() == 0,
                 "malformed logins left throttle counters behind");
     }
 
     private long failuresCounted() {
         long total = 0;
-        for (String key : redis.key().keys("lk:throttle:login*")) {
+        for (String key : redis.key().keys("lk:throttle:*:login*")) {
             String value = redis.value(String.class).get(key);
             total += value == null ? 0 : Long.parseLong(value);
         }

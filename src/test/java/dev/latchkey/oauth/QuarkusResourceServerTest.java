@@ -50,7 +50,7 @@ class QuarkusResourceServerTest {
 
     @Test
     void forgedTokensAreRefusedByIt() {
-        String forged = TestKeys.sign(TestKeys.otherPrivateKey(), TestKeys.validClaims(), Map.of());
+        String forged = TestKeys.sign(TestKeys.otherPrivateKey(), TestKeys.validClaimsOfNobody(), Map.of());
         given().header("Authorization", "Bearer " + forged).get("/test/resource-server").then().statusCode(401);
         given().get("/test/resource-server").then().statusCode(401);
     }

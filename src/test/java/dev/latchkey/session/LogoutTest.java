@@ -72,8 +72,10 @@ class LogoutTest {
         assertEquals(401, meStatus(second.accessToken()), "the presented access token is denied by jti");
         Session secondRefreshed = refreshOk(second);
         assertEquals(200, meStatus(secondRefreshed.accessToken()), "but its session lives on");
-        long ttl = redis.key().ttl("lk:deny:jti:" + jti(second.accessToken()));
+        long ttl = redis.key().ttl("lk:{u:" + first.user().id() + "}:jti:" + jti(second.accessToken()));
         assertTrue(ttl > 0 && ttl <= 930, "jti denial lasts until the token expires: " + ttl);
+        assertEquals(1, new Db(dataSource).count("SELECT count(*) FROM denied_access_tokens WHERE jti = ?",
+                UUID.fromString(jti(second.accessToken()))), "and PostgreSQL records it");
     }
 
     @Test
@@ -101,10 +103,13 @@ class LogoutTest {
         assertEquals(200, meStatus(again.accessToken()), "a login right after logout-all works");
         refreshOk(again);
 
-        String before = redis.value(String.class).get("lk:user:" + first.user().id() + ":revoked-before");
-        assertTrue(Math.abs(Long.parseLong(before) - System.currentTimeMillis() / 1000) < 60);
-        long ttl = redis.key().ttl("lk:user:" + first.user().id() + ":revoked-before");
-        assertTrue(ttl > 0 && ttl <= 930, "revoked-before lives as long as the longest access token: " + ttl);
+        // the user's token version went up by one, recorded in PostgreSQL and cached in Redis
+        assertEquals(1L, new Db(dataSource).single("SELECT token_version FROM users WHERE id = ?",
+                UUID.fromString(first.user().id())));
+        String cached = redis.value(String.class).get("lk:{u:" + first.user().id() + "}:tv");
+        assertTrue(cached.startsWith("1:"), "cached version: " + cached);
+        long ttl = redis.key().ttl("lk:{u:" + first.user().id() + "}:tv");
+        assertTrue(ttl > 0 && ttl <= 930, "the version key lives as long as the longest access token: " + ttl);
     }
 
     @Test
@@ -112,7 +117,7 @@ class LogoutTest {
         given().post("/auth/logout-all").then().statusCode(401).header("WWW-Authenticate", "Bearer");
         Expect.error(given()
                 .header("Authorization",
-                        "Bearer " + TestKeys.sign(TestKeys.otherPrivateKey(), TestKeys.validClaims(), Map.of()))
+                        "Bearer " + TestKeys.sign(TestKeys.otherPrivateKey(), TestKeys.validClaimsOfNobody(), Map.of()))
                 .post("/auth/logout-all"), 401, "invalid_token");
     }
 

@@ -27,7 +27,7 @@ class RedisDownTest {
 
     @Test
     void aValidAccessTokenGets503WhenRevocationCannotBeChecked() {
-        String token = TestKeys.signWithServiceKey(TestKeys.validClaims());
+        String token = TestKeys.signWithServiceKey(TestKeys.validClaimsOfNobody());
         Expect.error(given().header("Authorization", "Bearer " + token).get("/auth/me"), 503, "temporarily_unavailable");
     }
 

@@ -90,7 +90,7 @@ class RefreshRotationTest {
         Db db = new Db(dataSource);
         assertEquals("reuse_detected",
                 db.single("SELECT revoke_reason FROM refresh_families WHERE id = ?", UUID.fromString(login.sid())));
-        long ttl = redis.key().ttl("lk:deny:sid:" + login.sid());
+        long ttl = redis.key().ttl("lk:{u:" + login.user().id() + "}:sid:" + login.sid());
         assertTrue(ttl > 0 && ttl <= 900 + 30, "sid denial lives as long as the longest access token: " + ttl);
     }
 

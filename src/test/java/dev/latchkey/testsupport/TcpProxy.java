@@ -17,8 +17,9 @@ import javax.management.StandardMBean;
 
 /**
  * A TCP proxy in front of PostgreSQL or Redis that a test can freeze (stop forwarding bytes,
- * leaving requests hanging mid-conversation), cut (drop every connection and refuse new ones) and
- * restore, to prove what the service does when a dependency disappears mid-flight.
+ * leaving requests hanging mid-conversation), cut (drop every connection and refuse new ones),
+ * slow down (every chunk forwarded late), point at another server (a failover), and restore, to
+ * prove what the service does when a dependency disappears, crawls or changes mid-flight.
  * <p>
  * {@code @QuarkusTest} loads test classes twice (JUnit's class loader and Quarkus'), so a proxy
  * is registered once, by name, in the JVM-wide platform MBean server, and both copies of the test
@@ -77,14 +78,28 @@ public final class TcpProxy {
         control("cut");
     }
 
-    /** Forwards again. */
+    /** Forwards again, without delay. */
     public void restore() {
         control("restore");
     }
 
+    /** Forwards every chunk of bytes, both ways, {@code delay} late. */
+    public void delay(java.time.Duration delay) {
+        control("delay:" + delay.toMillis());
+    }
+
+    /**
+     * A failover: drops every connection, and forwards new ones to {@code targetPort} (another
+     * server on loopback) from now on.
+     */
+    public void retarget(int targetPort) {
+        control("retarget:" + targetPort);
+    }
+
     private static final class Engine {
 
-        private final int targetPort;
+        private volatile int targetPort;
+        private volatile long delayMillis;
         private final ServerSocket server;
         private final List<Socket> sockets = new CopyOnWriteArrayList<>();
         private final Object gate = new Object();
@@ -108,6 +123,18 @@ public final class TcpProxy {
         }
 
         Object command(String command) {
+            if (command.startsWith("delay:")) {
+                delayMillis = Long.parseLong(command.substring(6));
+                return null;
+            }
+            if (command.startsWith("retarget:")) {
+                targetPort = Integer.parseInt(command.substring(9));
+                for (Socket socket : sockets) {
+                    closeQuietly(socket);
+                }
+                sockets.clear();
+                return null;
+            }
             switch (command) {
                 case "port":
                     return server.getLocalPort();
@@ -141,6 +168,7 @@ public final class TcpProxy {
             synchronized (gate) {
                 cut = false;
                 frozen = false;
+                delayMillis = 0;
                 gate.notifyAll();
             }
         }
@@ -170,6 +198,9 @@ public final class TcpProxy {
                 try (InputStream in = from.getInputStream(); OutputStream out = to.getOutputStream()) {
                     for (int n; (n = in.read(buffer)) >= 0;) {
                         waitWhileFrozen();
+                        if (delayMillis > 0) {
+                            Thread.sleep(delayMillis);
+                        }
                         if (cut) {
                             break;
                         }

@@ -47,8 +47,35 @@ public final class TestKeys {
         return kid(servicePublicKey());
     }
 
-    /** Claims exactly like a real access token of the service, for a made-up user. */
+    /** A user the running service knows, reused for a while (a mint keeps its cache entry for 15 minutes). */
+    private static volatile TestUsers.Session known;
+    private static volatile long knownAt;
+    private static volatile int knownPort;
+
+    /**
+     * Claims exactly like a real access token of the service, naming a user the running service
+     * knows (a user with a session, logged in through the API): a forgery of them signed with the
+     * service's key passes every check, revocation cache included, so the refusal of an edited
+     * copy means the edit was caught. Needs the service; {@link #validClaimsOfNobody} does not.
+     */
     public static JwtClaims validClaims() {
+        JwtClaims claims = validClaimsOfNobody();
+        claims.setSubject(knownUserId());
+        return claims;
+    }
+
+    private static synchronized String knownUserId() {
+        long now = System.currentTimeMillis();
+        if (known == null || now - knownAt > 10 * 60_000 || knownPort != io.restassured.RestAssured.port) {
+            known = TestUsers.newSession();
+            knownAt = now;
+            knownPort = io.restassured.RestAssured.port;
+        }
+        return known.user().id();
+    }
+
+    /** Claims exactly like a real access token of the service, for a made-up user the service has never seen. */
+    public static JwtClaims validClaimsOfNobody() {
         JwtClaims claims = new JwtClaims();
         claims.setIssuer("http://localhost:8080");
         claims.setAudience("latchkey");

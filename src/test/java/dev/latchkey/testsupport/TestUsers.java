@@ -100,4 +100,10 @@ public final class TestUsers {
         org.junit.jupiter.api.Assertions.assertTrue(cookie.find(), "no refresh cookie in: " + header);
         return cookie.group(1);
     }
+
+    /** The payload of a JWT, not verified (the test reads what the service wrote). */
+    public static JsonPath claims(String jwt) {
+        return JsonPath.from(new String(java.util.Base64.getUrlDecoder().decode(jwt.split("\\.")[1]),
+                java.nio.charset.StandardCharsets.UTF_8));
+    }
 }

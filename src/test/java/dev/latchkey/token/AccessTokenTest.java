@@ -47,7 +47,8 @@ class AccessTokenTest {
         Session session = TestUsers.newSession();
         Map<?, ?> claims = json.readValue(part(session.accessToken(), 1), Map.class);
         assertEquals(Set.of("iss", "aud", "sub", "client_id", "upn", "preferred_username", "groups", "sid", "jti",
-                "iat", "exp"), claims.keySet());
+                "iat", "exp", "token_version"), claims.keySet());
+        assertEquals(0, ((Number) claims.get("token_version")).intValue(), "a new user's tokens carry version 0");
         assertEquals("web", claims.get("client_id"), "RFC 9068 §2.2: the public client the token was issued to");
         assertEquals("http://localhost:8080", claims.get("iss"));
         assertEquals("latchkey", claims.get("aud"));
