@@ -20,7 +20,7 @@ const RUN = env.LK_SCALEOUT_RUN_DIR;
 const LB = Number(env.LK_SCALEOUT_LB_PORT);
 const PORTS = { one: Number(env.LK_SCALEOUT_PORT_ONE), two: Number(env.LK_SCALEOUT_PORT_TWO) };
 const ISSUER = `http://localhost:${LB}`; // the public URL, the same for every instance
-const GRACE_SECONDS = 2;
+const GRACE_SECONDS = 4; // short, so the reuse tests wait little; long enough for a just-started JVM on a busy machine
 const CLUSTER = env.LK_SCALEOUT_REDIS_CLUSTER === '1';
 const KEY_A = path.join(RUN, 'key-a.pem');
 const KEY_A_PUB = path.join(RUN, 'key-a.pub.pem');
@@ -53,6 +53,10 @@ function serviceEnv(port, keys) {
 
 async function startInstance(name, keys, faketime) {
   const port = PORTS[name];
+  // readiness must come from the process started here, not from one that still holds the port
+  if (await fetch(`http://localhost:${port}/q/health/live`).then(() => true, () => false)) {
+    throw new Error(`port ${port} of instance ${name} is still in use`);
+  }
   const log = fs.openSync(path.join(RUN, `${name}.log`), 'a');
   // tools/run-service.sh, as every script starts the service (it execs the JVM: the child is the service)
   const proc = spawn(path.join(REPO, 'tools/run-service.sh'), [], {
@@ -305,6 +309,11 @@ describe(`two instances behind HAProxy, ${CLUSTER ? 'on a Redis Cluster' : 'on o
   test('instances whose clocks are 15 s apart agree: grace, reuse, logout-all', { skip: CLUSTER }, async () => {
     await restart('two', { signing: KEY_A }, '+15s');
     try {
+      // a just-started JVM answers its first requests slowly: warm this one up first
+      const warm = await login('two', await newUser('two'));
+      for (let i = 0, t = warm; i < 5; i++) t = (await refresh('two', t.refresh_token)).body;
+      assert.equal((await me('two', warm.access_token)).status, 200);
+
       // a retry of a refresh, landing on the instance 15 s ahead, gets the same successor (grace)
       const session = await login('one', await newUser());
       const first = await refresh('one', session.refresh_token);

@@ -15,8 +15,11 @@ ARTIFACT=${LK_ARTIFACT:-$ROOT/target/quarkus-app/quarkus-run.jar}
 [ -e "$ARTIFACT" ] || { echo "run-service.sh: $ARTIFACT does not exist (./mvnw package first)" >&2; exit 2; }
 SKEW=()
 if [ -n "${LK_FAKETIME:-}" ]; then
-  command -v faketime >/dev/null || { echo "run-service.sh: LK_FAKETIME needs faketime (apt-get install faketime)" >&2; exit 2; }
-  SKEW=(faketime -f "$LK_FAKETIME")
+  # libfaketime preloaded into the service itself (the faketime command would fork it, and a signal
+  # to the caller's child would no longer reach the service)
+  LIB=$(ls /usr/lib/*/faketime/libfaketime.so.1 2>/dev/null | head -1)
+  [ -n "$LIB" ] || { echo "run-service.sh: LK_FAKETIME needs libfaketime (apt-get install faketime)" >&2; exit 2; }
+  SKEW=(env LD_PRELOAD="$LIB" FAKETIME="$LK_FAKETIME" DONT_FAKE_MONOTONIC=1)
 fi
 case "$ARTIFACT" in
   *.jar)

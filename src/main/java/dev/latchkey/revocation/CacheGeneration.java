@@ -6,8 +6,10 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
 
+import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
+import jakarta.interceptor.Interceptor;
 
 import org.jboss.logging.Logger;
 
@@ -55,6 +57,11 @@ public class CacheGeneration {
     private final AtomicLong lastRepair = new AtomicLong();
     private final Counter rebuilds;
 
+    /**
+     * Set once the start-up check ran: the scheduler may tick while the application is still
+     * starting, and Quarkus creates its Redis clients lazily, from one thread at a time only.
+     */
+    private volatile boolean started;
     private volatile Long trusted;
     private volatile boolean everTrusted;
     private volatile String server;
@@ -72,8 +79,13 @@ public class CacheGeneration {
                 .register(metrics);
     }
 
-    void onStart(@Observes StartupEvent event) {
+    /**
+     * The first check, at start, after the Redis extension's own start-up observers (they create
+     * the Redis clients; touching Redis before them races their creation).
+     */
+    void onStart(@Observes @Priority(Interceptor.Priority.PLATFORM_AFTER + 1000) StartupEvent event) {
         check();
+        started = true;
     }
 
     /** The generation this instance trusts, or null while it trusts none (bearer checks answer 503). */
@@ -90,7 +102,7 @@ public class CacheGeneration {
         if (trusted != null && "token version missing".equals(why)) {
             repairWanted.set(true);
         }
-        if (pokeScheduled.compareAndSet(false, true)) {
+        if (started && pokeScheduled.compareAndSet(false, true)) {
             Infrastructure.getDefaultWorkerPool().execute(() -> {
                 pokeScheduled.set(false);
                 check();
@@ -110,7 +122,9 @@ public class CacheGeneration {
 
     @Scheduled(every = "1s", delayed = "1s", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     void tick() {
-        check();
+        if (started) {
+            check();
+        }
     }
 
     /** Reads the marker and the server's identity, and rebuilds when they say the cache is lost. */
