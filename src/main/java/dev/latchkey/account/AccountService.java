@@ -111,33 +111,47 @@ public class AccountService {
             throw LatchkeyException.invalidRequest("password is required and at most " + InputLimits.PASSWORD
                     + " characters");
         }
-        String address = client.ip();
         String canonical = Usernames.canonicalOrNull(username);
+        LoginThrottle.Attempt attempt;
         try {
-            throttle.beginLogin(canonical, address);
+            attempt = throttle.reserve(canonical, client.ip());
         } catch (LatchkeyException e) {
             if (e.code() == ErrorCode.SLOW_DOWN) {
                 metrics.login("throttled");
             }
             throw e;
         }
-        Optional<User> found = canonical == null ? Optional.empty() : User.findByUsername(canonical);
-        if (found.isEmpty()) {
-            metrics.timePasswordHash(() -> {
-                hasher.verifyDummy(password);
-                return null;
-            });
-            fail(canonical, null, client);
+        User user;
+        boolean correct;
+        try {
+            Optional<User> found = canonical == null ? Optional.empty() : User.findByUsername(canonical);
+            if (found.isEmpty()) {
+                metrics.timePasswordHash(() -> {
+                    hasher.verifyDummy(password);
+                    return null;
+                });
+                user = null;
+                correct = false;
+            } else {
+                user = found.get();
+                // a disabled account counts as a failure too: the limit must not tell it apart
+                correct = metrics.timePasswordHash(() -> hasher.verify(password, found.get().passwordHash))
+                        && !user.disabled;
+            }
+        } catch (RuntimeException e) {
+            attempt.passed(); // the check did not complete (a dependency failed): nothing counts
+            throw e;
         }
-        User user = found.get();
-        if (!metrics.timePasswordHash(() -> hasher.verify(password, user.passwordHash)) || user.disabled) {
-            fail(canonical, user.id, client);
+        if (!correct) {
+            attempt.failed();
+            fail(user == null ? null : user.id, client);
         }
-        throttle.loginSucceeded(canonical, address);
+        attempt.passed();
         metrics.login("success");
         if (hasher.needsRehash(user.passwordHash)) {
             String upgraded = hasher.hash(password);
-            QuarkusTransaction.requiringNew().run(() -> User.update("passwordHash = ?1 where id = ?2", upgraded, user.id));
+            UUID id = user.id;
+            QuarkusTransaction.requiringNew().run(() -> User.update("passwordHash = ?1 where id = ?2", upgraded, id));
         }
         return user;
     }
@@ -153,12 +167,19 @@ public class AccountService {
         }
         User user = User.<User> findByIdOptional(userId).orElseThrow(LatchkeyException::invalidToken);
         // a stolen access token must not buy unlimited guesses at the password (NIST SP 800-63B §5.2.2)
-        String throttleKey = "password-change:" + userId;
-        throttle.beginLogin(throttleKey, client.ip());
-        if (!metrics.timePasswordHash(() -> hasher.verify(currentPassword, user.passwordHash))) {
+        LoginThrottle.Attempt attempt = throttle.reserve("password-change:" + userId, client.ip());
+        boolean correct;
+        try {
+            correct = metrics.timePasswordHash(() -> hasher.verify(currentPassword, user.passwordHash));
+        } catch (RuntimeException e) {
+            attempt.passed();
+            throw e;
+        }
+        if (!correct) {
+            attempt.failed();
             throw LatchkeyException.invalidGrant();
         }
-        throttle.loginSucceeded(throttleKey, client.ip());
+        attempt.passed();
         policy.check(newPassword, user.username);
         String hash = hasher.hash(newPassword);
         sessions.revoking(tx -> {
@@ -179,8 +200,8 @@ public class AccountService {
     }
 
     /** A failed login: counted for throttling, metrics and (for known users) the audit trail; then 401. */
-    private void fail(String canonical, UUID userId, ClientInfo client) {
-        metrics.login("failure"); // the attempt is already counted by the throttle
+    private void fail(UUID userId, ClientInfo client) {
+        metrics.login("failure"); // the throttle has counted it
         // unknown users are recorded too (without a user): same work, same time, and operators see them
         audit.recordAlone(AuditType.LOGIN, false, userId, null, client);
         throw LatchkeyException.invalidGrant();

@@ -2,6 +2,7 @@ package dev.latchkey.account;
 
 import java.time.Duration;
 import java.util.Base64;
+import java.util.List;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -17,35 +18,100 @@ import io.quarkus.redis.datasource.value.ValueCommands;
 import io.vertx.mutiny.redis.client.Response;
 
 /**
- * Throttling shared by every instance, in Redis. Counters live for one window from their first
- * hit, then vanish (no permanent lockout: that would be a denial-of-service tool):
+ * Throttling shared by every instance, in Redis (API.md, "Rules"). Only failed password checks
+ * count: not attempts still in flight that turn out right, not malformed requests, not the 429
+ * answers themselves. Per username and address, and per address (password spraying):
  * <ul>
- * <li>{@code lk:throttle:login:<user>:<address>}: failed logins for one username from one address;</li>
- * <li>{@code lk:throttle:login-addr:<address>}: failed logins from one address, any username (spraying);</li>
- * <li>{@code lk:throttle:register:<address>}: registrations from one address.</li>
+ * <li>{@code lk:throttle:{a:<address>}:login:<user>} and {@code ...:login-addr}: completed failures
+ * in the window (it starts at the first failure, then the counter vanishes: no permanent lockout,
+ * which would be a denial-of-service tool);</li>
+ * <li>{@code ...:login:<user>:inflight} and {@code ...:login-addr:inflight}: checks in flight;</li>
+ * <li>{@code lk:throttle:{a:<address>}:register}: registrations from one address.</li>
  * </ul>
- * Attempts are counted before the password is checked (successes are taken back), so past a
- * limit the caller gets 429 {@code slow_down} with {@code Retry-After} without any password check. Usernames are stored hashed.
- * If Redis cannot answer, requests fail with 503.
+ * An attempt reserves a place before its password is checked: while failures plus attempts in
+ * flight reach the limit, a further attempt waits for one of them to end (at most
+ * {@code latchkey.db-timeout}), so parallel guesses can never overshoot the limit, and yet a correct
+ * password within the limit always succeeds (eight correct logins at once all pass). A failure
+ * turns its place into a counted failure; a success gives it back and ends the username's failure
+ * streak. Past the limit the answer is 429 {@code slow_down} with {@code Retry-After}, before any
+ * password check. Usernames appear only hashed. If Redis cannot answer, requests fail with 503.
  */
 @ApplicationScoped
 public class LoginThrottle {
 
     private static final Logger LOG = Logger.getLogger(LoginThrottle.class);
 
-    /** INCR both counters (starting their window on the first hit); answer both counts and TTLs. */
-    private static final String COUNT_ATTEMPT = """
-            local u = redis.call('INCR', KEYS[1])
-            if u == 1 then redis.call('EXPIRE', KEYS[1], ARGV[1]) end
-            local a = redis.call('INCR', KEYS[2])
-            if a == 1 then redis.call('EXPIRE', KEYS[2], ARGV[1]) end
-            return {u, a, redis.call('TTL', KEYS[1]), redis.call('TTL', KEYS[2])}
+    /** How long a place in flight is held if its instance dies before giving it back. */
+    static final Duration IN_FLIGHT_LEASE = Duration.ofSeconds(30);
+    private static final long WAIT_STEP_MILLIS = 20;
+
+    /**
+     * KEYS: user failures, user in flight, address failures, address in flight. ARGV: the two
+     * limits, the lease. Answers {1, 0} (a place), {0, 0} (full: wait) or {-1, ttl} (refused).
+     */
+    private static final String RESERVE = """
+            local fu = tonumber(redis.call('GET', KEYS[1]) or '0')
+            local fa = tonumber(redis.call('GET', KEYS[3]) or '0')
+            if fu >= tonumber(ARGV[1]) then return {-1, redis.call('TTL', KEYS[1])} end
+            if fa >= tonumber(ARGV[2]) then return {-1, redis.call('TTL', KEYS[3])} end
+            local ru = tonumber(redis.call('GET', KEYS[2]) or '0')
+            local ra = tonumber(redis.call('GET', KEYS[4]) or '0')
+            if fu + ru >= tonumber(ARGV[1]) or fa + ra >= tonumber(ARGV[2]) then return {0, 0} end
+            redis.call('INCR', KEYS[2])
+            redis.call('EXPIRE', KEYS[2], ARGV[3])
+            redis.call('INCR', KEYS[4])
+            redis.call('EXPIRE', KEYS[4], ARGV[3])
+            return {1, 0}
             """;
+
+    /** KEYS as above. ARGV: '1' for a failed check, the window. Gives the place back. */
+    private static final String FINISH = """
+            for _, k in ipairs({KEYS[2], KEYS[4]}) do
+              if redis.call('DECR', k) <= 0 then redis.call('DEL', k) end
+            end
+            if ARGV[1] == '1' then
+              if redis.call('INCR', KEYS[1]) == 1 then redis.call('EXPIRE', KEYS[1], ARGV[2]) end
+              if redis.call('INCR', KEYS[3]) == 1 then redis.call('EXPIRE', KEYS[3], ARGV[2]) end
+            else
+              redis.call('DEL', KEYS[1])
+            end
+            return 1
+            """;
+
+    /** A reserved place for one password check; {@link #failed} or {@link #passed} gives it back. */
+    public final class Attempt {
+        private final List<String> keys;
+        private boolean finished;
+
+        private Attempt(List<String> keys) {
+            this.keys = keys;
+        }
+
+        /** The check failed: it counts against the limits. */
+        public void failed() {
+            finish(true);
+        }
+
+        /** The password was right, or the check never completed: nothing counts. */
+        public void passed() {
+            finish(false);
+        }
+
+        private void finish(boolean failure) {
+            if (finished) {
+                return;
+            }
+            finished = true;
+            RedisCalls.call("throttle counters", () -> redis.execute("EVAL", FINISH, "4", keys.get(0), keys.get(1),
+                    keys.get(2), keys.get(3), failure ? "1" : "0", Long.toString(window.toSeconds())));
+        }
+    }
 
     private final RedisDataSource redis;
     private final ValueCommands<String, Long> counters;
-    private final KeyCommands<String> keys;
+    private final KeyCommands<String> keyCommands;
     private final Duration window;
+    private final Duration maxWait;
     private final int maxFailures;
     private final int maxFailuresPerAddress;
     private final int maxRegistrations;
@@ -53,42 +119,40 @@ public class LoginThrottle {
     public LoginThrottle(RedisDataSource redis, LatchkeyConfig config) {
         this.redis = redis;
         this.counters = redis.value(Long.class);
-        this.keys = redis.key();
+        this.keyCommands = redis.key();
         this.window = config.loginWindow();
+        this.maxWait = config.dbTimeout();
         this.maxFailures = config.loginMaxFailures();
         this.maxFailuresPerAddress = config.loginMaxFailuresPerAddress();
         this.maxRegistrations = config.registrationMaxPerAddress();
     }
 
     /**
-     * Counts a login attempt for this username and address before anything else happens, and
-     * answers 429 if that makes either counter pass its limit. Counting first, in one atomic Redis
-     * script, means a burst of parallel guesses cannot slip past the limit between a check and an
-     * increment. A successful attempt is taken back by {@link #loginSucceeded}.
+     * Reserves a place for one password check of this username (or client, or password change)
+     * from this address: 429 past the limit, without any check; a wait while the places are taken
+     * by checks in flight.
      */
-    public void beginLogin(String canonicalUsername, String address) {
-        String userKey = userKey(canonicalUsername, address);
-        String addressKey = addressKey(address);
-        Response counts = RedisCalls.call("throttle counters",
-                () -> redis.execute("EVAL", COUNT_ATTEMPT, "2", userKey, addressKey,
-                        Long.toString(window.toSeconds())));
-        long perUser = counts.get(0).toLong();
-        long perAddress = counts.get(1).toLong();
-        if (perUser > maxFailures) {
-            throw slowDown(counts.get(2).toLong());
+    public Attempt reserve(String canonicalUsername, String address) {
+        List<String> keys = List.of(userKey(canonicalUsername, address), userKey(canonicalUsername, address) + ":inflight",
+                addressKey(address), addressKey(address) + ":inflight");
+        long deadline = System.nanoTime() + maxWait.toNanos();
+        while (true) {
+            Response answer = RedisCalls.call("throttle counters", () -> redis.execute("EVAL", RESERVE, "4",
+                    keys.get(0), keys.get(1), keys.get(2), keys.get(3), Integer.toString(maxFailures),
+                    Integer.toString(maxFailuresPerAddress), Long.toString(IN_FLIGHT_LEASE.toSeconds())));
+            long verdict = answer.get(0).toLong();
+            if (verdict == 1) {
+                return new Attempt(keys);
+            }
+            if (verdict < 0) {
+                throw slowDown(answer.get(1).toLong());
+            }
+            if (System.nanoTime() > deadline) {
+                // every place is taken by checks that do not end: say when to come back
+                throw slowDown(1);
+            }
+            sleep();
         }
-        if (perAddress > maxFailuresPerAddress) {
-            throw slowDown(counts.get(3).toLong());
-        }
-    }
-
-    /** A successful login clears the username's counter and takes its attempt off the address's. */
-    public void loginSucceeded(String canonicalUsername, String address) {
-        RedisCalls.call("throttle counters", () -> {
-            keys.del(userKey(canonicalUsername, address));
-            counters.decr(addressKey(address));
-            return null;
-        });
     }
 
     /** Counts a registration attempt from this address; 429 past the limit. */
@@ -96,14 +160,14 @@ public class LoginThrottle {
         String key = "lk:throttle:{a:" + safeAddress(address) + "}:register";
         long count = RedisCalls.call("throttle counters", () -> increment(key));
         if (count > maxRegistrations) {
-            throw slowDown(RedisCalls.call("throttle counters", () -> keys.ttl(key)));
+            throw slowDown(RedisCalls.call("throttle counters", () -> keyCommands.ttl(key)));
         }
     }
 
     private long increment(String key) {
         long count = counters.incr(key);
         if (count == 1) {
-            keys.expire(key, window);
+            keyCommands.expire(key, window);
         }
         return count;
     }
@@ -113,8 +177,17 @@ public class LoginThrottle {
         return LatchkeyException.slowDown(Duration.ofSeconds(ttlSeconds > 0 ? ttlSeconds : window.toSeconds()));
     }
 
-    // every key of one address shares the hash tag {a:<address>}: the script that counts an
-    // attempt updates two of them at once, which Redis Cluster allows only within one slot
+    private static void sleep() {
+        try {
+            Thread.sleep(WAIT_STEP_MILLIS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw LatchkeyException.unavailable();
+        }
+    }
+
+    // every key of one address shares the hash tag {a:<address>}: the scripts update four of them
+    // at once, which Redis Cluster allows only within one slot
 
     private static String userKey(String canonicalUsername, String address) {
         return "lk:throttle:{a:" + safeAddress(address) + "}:login:"

@@ -39,6 +39,8 @@ public final class Responses {
             @JsonProperty("sid") String sid) {
     }
 
+    /** {@code current} is absent where there is no caller's session (the admin API). */
+    @RegisterForReflection
     public record SessionResponse(
             @JsonProperty("id") String id,
             @JsonProperty("created_at") String createdAt,
@@ -46,7 +48,7 @@ public final class Responses {
             @JsonProperty("expires_at") String expiresAt,
             @JsonProperty("user_agent") String userAgent,
             @JsonProperty("ip") String ip,
-            @JsonProperty("current") boolean current) {
+            @JsonInclude(JsonInclude.Include.NON_NULL) @JsonProperty("current") Boolean current) {
     }
 
     public record AuditEventResponse(

@@ -9,6 +9,7 @@ public enum AuditType {
     LOGOUT_ALL("logout_all"),
     PASSWORD_CHANGE("password_change"),
     SESSION_REVOKED("session_revoked"),
+    SESSION_EVICTED("session_evicted"),
     TOKEN_REVOKED("token_revoked");
 
     private final String code;

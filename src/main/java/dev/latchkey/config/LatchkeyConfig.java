@@ -94,6 +94,13 @@ public interface LatchkeyConfig {
     String purgeInterval();
 
     /**
+     * Live sessions per user: a login beyond it ends the least recently used one (revoke reason
+     * {@code evicted}), so that nothing grows without bound.
+     */
+    @WithDefault("100")
+    int maxSessionsPerUser();
+
+    /**
      * The longest wait for one Redis command (the bearer check's read included) before the request
      * answers 503; also {@code quarkus.redis.timeout}.
      */

@@ -79,10 +79,15 @@ public class OAuth2Service {
             if (credentials.id().equals(clients.publicClientId())) {
                 return authenticatePublicOverBasic(credentials, publicAllowed, from);
             }
-            String key = "client:" + credentials.id();
-            throttle.beginLogin(key, from.ip());
-            Client client = clients.authenticate(credentials);
-            throttle.loginSucceeded(key, from.ip());
+            LoginThrottle.Attempt attempt = throttle.reserve("client:" + credentials.id(), from.ip());
+            Client client;
+            try {
+                client = clients.authenticate(credentials);
+            } catch (LatchkeyException e) {
+                attempt.failed();
+                throw e;
+            }
+            attempt.passed();
             return new Caller(client, false);
         }
         if (publicAllowed && clients.publicClientId().equals(clientIdParam)) {
@@ -95,8 +100,7 @@ public class OAuth2Service {
     private Caller authenticatePublicOverBasic(BasicCredentials credentials, boolean publicAllowed, ClientInfo from) {
         if (!credentials.secret().isEmpty()) {
             // a secret for a client that has none: a failed client authentication like any other
-            String key = "client:" + credentials.id();
-            throttle.beginLogin(key, from.ip());
+            throttle.reserve("client:" + credentials.id(), from.ip()).failed();
             throw ClientRegistry.invalidClient();
         }
         if (!publicAllowed) {

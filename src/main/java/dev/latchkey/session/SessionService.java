@@ -1,10 +1,11 @@
 package dev.latchkey.session;
 
+import java.nio.charset.StandardCharsets;
 import java.sql.SQLException;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
@@ -62,11 +63,9 @@ public class SessionService {
     private final Transactions transactions;
     private final RevocationCache cache;
     private final AccessTokenIssuer issuer;
-    private final Clock clock;
 
     SessionService(LatchkeyConfig config, AuditTrail audit, LatchkeyMetrics metrics, SessionStore store,
-            Transactions transactions, RevocationCache cache, AccessTokenIssuer issuer, Clock clock) {
-        this.clock = clock;
+            Transactions transactions, RevocationCache cache, AccessTokenIssuer issuer) {
         this.config = config;
         this.audit = audit;
         this.metrics = metrics;
@@ -124,10 +123,21 @@ public class SessionService {
      * check stops the login, and the token carries the user's current version.
      */
     public Grant start(UUID userId, ClientInfo client) {
-        Minted minted = transactions.run(tx -> {
+        Minted minted = revoking(tx -> {
             SessionStore.UserRow user = store.userForLogin(tx, userId)
                     .filter(u -> !u.disabled())
                     .orElseThrow(LatchkeyException::invalidGrant);
+            // the session cap: a login beyond it ends the least recently used sessions first
+            int surplus = store.countLive(tx, userId) + 1 - config.maxSessionsPerUser();
+            List<String> evicted = new ArrayList<>();
+            if (surplus > 0) {
+                for (UUID id : store.evictLeastRecentlyUsed(tx, userId, surplus)) {
+                    evicted.add(id.toString());
+                    audit.record(tx, AuditType.SESSION_EVICTED, true, userId, id, client);
+                }
+                AUDIT.infof("sessions evicted: user %s, %d session(s) over the cap of %d", userId, evicted.size(),
+                        config.maxSessionsPerUser());
+            }
             Instant now = user.now();
             Instant absoluteExpiresAt = now.plus(config.refreshAbsoluteTtl());
             Instant idleExpiresAt = earlier(now.plus(config.refreshIdleTtl()), absoluteExpiresAt);
@@ -137,8 +147,9 @@ public class SessionService {
                     client.ip(), UUID.randomUUID(), OpaqueTokens.hash(raw));
             audit.record(tx, AuditType.LOGIN, true, userId, familyId, client);
             cache.recordMint(Owner.user(userId), user.tokenVersion());
-            return new Minted(new IssuedRefreshToken(familyId, earlier(idleExpiresAt, absoluteExpiresAt), raw, now),
-                    new SessionUser(userId, user.username(), user.roles()), user.tokenVersion());
+            return new Revocation<>(new Minted(new IssuedRefreshToken(familyId, earlier(idleExpiresAt, absoluteExpiresAt),
+                    raw, now), new SessionUser(userId, user.username(), user.roles()), user.tokenVersion()),
+                    evicted.isEmpty() ? null : RevocationWrite.sessions(Owner.user(userId), evicted));
         });
         return grant(minted);
     }
@@ -349,9 +360,43 @@ public class SessionService {
         }
     }
 
-    /** The user's active sessions, most recently used first. */
-    public List<RefreshFamily> listActive(UUID userId) {
-        return RefreshFamily.listActive(userId, clock.instant());
+    /** One page of a user's live sessions, and the cursor of the next one (null on the last). */
+    public record SessionPage(List<LiveSession> sessions, String next) {
+    }
+
+    /**
+     * The user's live sessions, most recently used first, {@code limit} at a time from the page
+     * {@code cursor} names (null: the first). A cursor is opaque to clients: the last session
+     * of the page before, as (last used, id); 400 if it is not one of ours.
+     */
+    public SessionPage sessions(UUID userId, int limit, String cursor) {
+        Instant afterLastUsed = null;
+        UUID afterId = null;
+        if (cursor != null) {
+            try {
+                String[] parts = new String(Base64.getUrlDecoder().decode(cursor), StandardCharsets.US_ASCII).split("/");
+                long micros = Long.parseLong(parts[0]);
+                afterLastUsed = Instant.ofEpochSecond(Math.floorDiv(micros, 1_000_000),
+                        Math.floorMod(micros, 1_000_000) * 1000L);
+                afterId = UUID.fromString(parts[1]);
+            } catch (RuntimeException e) {
+                throw LatchkeyException.invalidRequest("cursor is not valid");
+            }
+        }
+        List<LiveSession> rows;
+        try {
+            rows = store.page(userId, afterLastUsed, afterId, limit + 1);
+        } catch (SQLException e) {
+            throw new PersistenceException("listing sessions failed", e);
+        }
+        if (rows.size() <= limit) {
+            return new SessionPage(rows, null);
+        }
+        LiveSession last = rows.get(limit - 1);
+        long micros = last.lastUsedAt().getEpochSecond() * 1_000_000 + last.lastUsedAt().getNano() / 1000;
+        String next = Base64.getUrlEncoder().withoutPadding()
+                .encodeToString((micros + "/" + last.id()).getBytes(StandardCharsets.US_ASCII));
+        return new SessionPage(rows.subList(0, limit), next);
     }
 
     /** True if this raw value is a refresh token we issued (current, rotated or of an ended family). */

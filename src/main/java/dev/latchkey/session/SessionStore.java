@@ -84,14 +84,35 @@ class SessionStore {
             + " AND f.idle_expires_at > " + DatabaseTime.NOW + " AND f.absolute_expires_at > " + DatabaseTime.NOW
             + " AND NOT u.disabled";
 
+    /**
+     * Locked ({@code FOR NO KEY UPDATE}): logins of one user serialise, so the session cap counts
+     * right, and a raised token version commits before or after a login, never during it.
+     */
     private static final String USER_FOR_LOGIN = "SELECT username, roles, disabled, token_version, " + DatabaseTime.NOW
-            + ", txid_current(), pg_backend_pid() FROM users WHERE id = ?";
+            + ", txid_current(), pg_backend_pid() FROM users WHERE id = ? FOR NO KEY UPDATE";
 
     private static final String INSERT_FAMILY = "INSERT INTO refresh_families (id, user_id, created_at, last_used_at,"
             + " idle_expires_at, absolute_expires_at, user_agent, ip) VALUES (?, ?, ?, ?, ?, ?, ?, ?)";
 
     private static final String INSERT_TOKEN = "INSERT INTO refresh_tokens (id, family_id, token_hash, parent_id,"
             + " issued_at, expires_at) VALUES (?, ?, ?, NULL, ?, ?)";
+
+    private static final String LIVE_SESSIONS = "SELECT id, created_at, last_used_at,"
+            + " LEAST(idle_expires_at, absolute_expires_at), user_agent, ip FROM refresh_families"
+            + " WHERE user_id = ? AND revoked_at IS NULL AND idle_expires_at > " + DatabaseTime.NOW
+            + " AND absolute_expires_at > " + DatabaseTime.NOW;
+    private static final String PAGE_FIRST = LIVE_SESSIONS + " ORDER BY last_used_at DESC, id DESC LIMIT ?";
+    private static final String PAGE_AFTER = LIVE_SESSIONS + " AND (last_used_at, id) < (?, ?)"
+            + " ORDER BY last_used_at DESC, id DESC LIMIT ?";
+
+    private static final String COUNT_LIVE = "SELECT count(*) FROM refresh_families WHERE user_id = ?"
+            + " AND revoked_at IS NULL AND idle_expires_at > " + DatabaseTime.NOW + " AND absolute_expires_at > "
+            + DatabaseTime.NOW;
+
+    private static final String EVICT = "UPDATE refresh_families SET revoked_at = " + DatabaseTime.NOW
+            + ", revoke_reason = 'evicted' WHERE id IN (SELECT id FROM refresh_families WHERE user_id = ?"
+            + " AND revoked_at IS NULL AND idle_expires_at > " + DatabaseTime.NOW + " AND absolute_expires_at > "
+            + DatabaseTime.NOW + " ORDER BY last_used_at ASC, id ASC LIMIT ? FOR UPDATE) RETURNING id";
 
     private static final String LOCK_FAMILY = "SELECT id, user_id, revoked_at IS NOT NULL FROM refresh_families"
             + " WHERE id = ? FOR UPDATE";
@@ -236,6 +257,64 @@ class SessionStore {
             s.setObject(4, utc(now));
             s.setObject(5, utc(idleExpiresAt));
             s.executeUpdate();
+        }
+    }
+
+    /**
+     * A page of the user's live sessions, most recently used first; after ({@code lastUsedAt},
+     * {@code id}) when they are given. Returns up to {@code limit} rows.
+     */
+    List<LiveSession> page(UUID userId, Instant afterLastUsed, UUID afterId, int limit) throws SQLException {
+        try (Connection c = dataSource.getConnection();
+                PreparedStatement s = c.prepareStatement(afterLastUsed == null ? PAGE_FIRST : PAGE_AFTER)) {
+            s.setObject(1, userId);
+            time.bind(s, 2);
+            time.bind(s, 3);
+            int next = 4;
+            if (afterLastUsed != null) {
+                s.setObject(next++, utc(afterLastUsed));
+                s.setObject(next++, afterId);
+            }
+            s.setInt(next, limit);
+            List<LiveSession> rows = new ArrayList<>();
+            try (ResultSet r = s.executeQuery()) {
+                while (r.next()) {
+                    rows.add(new LiveSession(r.getObject(1, UUID.class), instant(r, 2), instant(r, 3), instant(r, 4),
+                            r.getString(5), r.getString(6)));
+                }
+            }
+            return rows;
+        }
+    }
+
+    /** How many live sessions the user has. */
+    int countLive(Tx tx, UUID userId) throws SQLException {
+        try (PreparedStatement s = tx.connection().prepareStatement(COUNT_LIVE)) {
+            s.setObject(1, userId);
+            time.bind(s, 2);
+            time.bind(s, 3);
+            try (ResultSet r = s.executeQuery()) {
+                r.next();
+                return r.getInt(1);
+            }
+        }
+    }
+
+    /** Ends the user's {@code count} least recently used live sessions; returns their ids. */
+    List<UUID> evictLeastRecentlyUsed(Tx tx, UUID userId, int count) throws SQLException {
+        try (PreparedStatement s = tx.connection().prepareStatement(EVICT)) {
+            time.bind(s, 1);
+            s.setObject(2, userId);
+            time.bind(s, 3);
+            time.bind(s, 4);
+            s.setInt(5, count);
+            List<UUID> evicted = new ArrayList<>();
+            try (ResultSet r = s.executeQuery()) {
+                while (r.next()) {
+                    evicted.add(r.getObject(1, UUID.class));
+                }
+            }
+            return evicted;
         }
     }
 

@@ -16,7 +16,7 @@ class HealthTest {
         given().get("/q/health/ready")
                 .then().statusCode(200)
                 .body("status", equalTo("UP"))
-                .body("checks.name", hasItems("Database connections health check", "Redis connection health check"));
+                .body("checks.name", hasItems("PostgreSQL answers", "Redis connection health check"));
     }
 
     @Test

@@ -173,6 +173,48 @@ public class ThrottlingTest {
     private long failuresCounted() {
         long total = 0;
         for (String key : redis.key().keys("lk:throttle:*:login*")) {
+            if (key.endsWith(":inflight")) {
+                continue;
+            }
+            String value = redis.value(String.class).get(key);
+            total += value == null ? 0 : Long.parseLong(value);
+        }
+        return total;
+    }
+
+    @Test
+    void correctLoginsInFlightTogetherAllSucceedEvenPastTheLimitInNumber() throws Exception {
+        // 8 correct logins at once of a user whose limit is 3: checks in flight are not failures
+        TestUser user = TestUsers.register();
+        var results = dev.latchkey.testsupport.Concurrently.run(8, () -> login(user.username(), user.password()).statusCode());
+        assertEquals(java.util.Collections.nCopies(8, 200), results);
+    }
+
+    @Test
+    void refusalsDoNotCountOnlyFailedChecksDo() {
+        TestUser user = TestUsers.register();
+        for (int i = 0; i < 3; i++) {
+            login(user.username(), "wrong password " + i).then().statusCode(401);
+        }
+        for (int i = 0; i < 5; i++) {
+            login(user.username(), "wrong again " + i).then().statusCode(429);
+        }
+        assertEquals(3, failuresCounted() - addressFailures(), "the user's counter holds the 3 failures, no 429");
+        assertEquals(3, addressFailures(), "the address's counter too");
+    }
+
+    @Test
+    void aCorrectLoginAfterOtherUsersFailuresFromTheSameAddressSucceedsWithinTheAddressLimit() {
+        for (int i = 0; i < 7; i++) { // the address limit here is 8
+            login(TestUsers.uniqueName("guess"), "not the password").then().statusCode(401);
+        }
+        TestUser uninvolved = TestUsers.register();
+        login(uninvolved.username(), uninvolved.password()).then().statusCode(200);
+    }
+
+    private long addressFailures() {
+        long total = 0;
+        for (String key : redis.key().keys("lk:throttle:*:login-addr")) {
             String value = redis.value(String.class).get(key);
             total += value == null ? 0 : Long.parseLong(value);
         }

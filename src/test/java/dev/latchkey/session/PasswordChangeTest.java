@@ -65,7 +65,7 @@ class PasswordChangeTest {
                 .post("/auth/password"), 401, "invalid_token");
     }
 
-    private static io.restassured.response.Response change(Session session, String current, String next) {
+    static io.restassured.response.Response change(Session session, String current, String next) {
         return given().contentType(ContentType.JSON).header("Authorization", session.bearer())
                 .body(Map.of("current_password", current, "new_password", next))
                 .post("/auth/password");

@@ -89,6 +89,15 @@ public final class TcpProxy {
     }
 
     /**
+     * Arms a one-shot fault: the next client message that contains a PostgreSQL {@code COMMIT} is
+     * forwarded, then that client's connection is dropped before the answer can reach it. The
+     * server commits; the client never learns it did.
+     */
+    public void dropTheAnswerToTheNextCommit() {
+        control("drop-after-commit");
+    }
+
+    /**
      * A failover: drops every connection, and forwards new ones to {@code targetPort} (another
      * server on loopback) from now on.
      */
@@ -100,6 +109,7 @@ public final class TcpProxy {
 
         private volatile int targetPort;
         private volatile long delayMillis;
+        private final java.util.concurrent.atomic.AtomicBoolean dropAfterCommit = new java.util.concurrent.atomic.AtomicBoolean();
         private final ServerSocket server;
         private final List<Socket> sockets = new CopyOnWriteArrayList<>();
         private final Object gate = new Object();
@@ -136,6 +146,9 @@ public final class TcpProxy {
                 return null;
             }
             switch (command) {
+                case "drop-after-commit":
+                    dropAfterCommit.set(true);
+                    return null;
                 case "port":
                     return server.getLocalPort();
                 case "freeze":
@@ -184,15 +197,16 @@ public final class TcpProxy {
                     Socket upstream = new Socket(InetAddress.getLoopbackAddress(), targetPort);
                     sockets.add(client);
                     sockets.add(upstream);
-                    pump(client, upstream);
-                    pump(upstream, client);
+                    java.util.concurrent.atomic.AtomicBoolean muted = new java.util.concurrent.atomic.AtomicBoolean();
+                    pump(client, upstream, true, muted);
+                    pump(upstream, client, false, muted);
                 } catch (IOException e) {
                     // server closed, or upstream refused: the client sees its connection drop
                 }
             }
         }
 
-        private void pump(Socket from, Socket to) {
+        private void pump(Socket from, Socket to, boolean fromClient, java.util.concurrent.atomic.AtomicBoolean muted) {
             Thread thread = new Thread(() -> {
                 byte[] buffer = new byte[16384];
                 try (InputStream in = from.getInputStream(); OutputStream out = to.getOutputStream()) {
@@ -204,8 +218,20 @@ public final class TcpProxy {
                         if (cut) {
                             break;
                         }
+                        boolean commitToDrop = fromClient && containsCommit(buffer, n)
+                                && dropAfterCommit.compareAndSet(true, false);
+                        if (commitToDrop) {
+                            muted.set(true); // from now on nothing the server says reaches this client
+                        }
+                        if (!fromClient && muted.get()) {
+                            continue;
+                        }
                         out.write(buffer, 0, n);
                         out.flush();
+                        if (commitToDrop) {
+                            Thread.sleep(200); // the server reads and commits; its answer goes nowhere
+                            break;
+                        }
                     }
                 } catch (IOException | InterruptedException e) {
                     // connection dropped
@@ -216,6 +242,19 @@ public final class TcpProxy {
             }, "tcp-proxy-pump");
             thread.setDaemon(true);
             thread.start();
+        }
+
+        private static boolean containsCommit(byte[] buffer, int length) {
+            byte[] commit = "COMMIT".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+            outer: for (int i = 0; i + commit.length <= length; i++) {
+                for (int j = 0; j < commit.length; j++) {
+                    if (buffer[i + j] != commit[j]) {
+                        continue outer;
+                    }
+                }
+                return true;
+            }
+            return false;
         }
 
         private void waitWhileFrozen() throws InterruptedException {
