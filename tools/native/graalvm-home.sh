@@ -195,7 +195,9 @@ t "7/7 our native-image driver"
 install -m 755 "$HERE/driver/native-image" "$NEW/lib/svm/bin/native-image"
 ln -sfn ../lib/svm/bin/native-image "$NEW/bin/native-image"
 # --add-exports/--add-opens of every package of the JDK modules the builder uses, to the builder's modules
-BT=org.graalvm.nativeimage.builder,org.graalvm.nativeimage.pointsto,org.graalvm.nativeimage.base,org.graalvm.nativeimage.objectfile,org.graalvm.nativeimage.configure,jdk.graal.compiler
+# and to the unnamed modules: the application's classes run inside the builder (build-time class
+# initialization), and libraries such as jboss-threads open java.lang reflectively there
+BT=org.graalvm.nativeimage.builder,org.graalvm.nativeimage.pointsto,org.graalvm.nativeimage.base,org.graalvm.nativeimage.objectfile,org.graalvm.nativeimage.configure,jdk.graal.compiler,ALL-UNNAMED
 for m in java.base jdk.internal.vm.ci java.management jdk.management jdk.jfr jdk.unsupported jdk.internal.jvmstat java.desktop \
          jdk.zipfs jdk.attach java.logging java.xml jdk.internal.opt; do
   "$TEMURIN/bin/java" --describe-module $m | awk -v m=$m -v t=$BT '$1=="contains"||$1=="exports"{p=$2} $1=="qualified"{p=$3}

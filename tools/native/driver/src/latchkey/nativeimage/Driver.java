@@ -116,6 +116,7 @@ public final class Driver {
     Path imagePath = Path.of("").toAbsolutePath();
     boolean verbose;
     boolean dryRun;
+    boolean usedJar;
 
     Driver(Path home) {
         this.home = home;
@@ -161,7 +162,8 @@ public final class Driver {
             imageName = mainClass == null ? "image" : mainClass.substring(mainClass.lastIndexOf('.') + 1).toLowerCase();
         }
         List<String> command = builderCommand();
-        if (verbose || dryRun) {
+        if (verbose || dryRun || System.getenv("LATCHKEY_NATIVE_VERBOSE") != null) {
+            System.out.println("native-image " + String.join(" ", rawArgs));
             System.out.println(String.join(" \\\n  ", command));
         }
         if (dryRun) {
@@ -202,7 +204,10 @@ public final class Driver {
             String a = args.get(i);
             switch (a) {
                 case "-cp", "-classpath", "--class-path" -> addClassPath(next(args, ++i, a));
-                case "-jar" -> addJar(Path.of(next(args, ++i, a)).toAbsolutePath());
+                case "-jar" -> {
+                    usedJar = true;
+                    addJar(Path.of(next(args, ++i, a)).toAbsolutePath());
+                }
                 case "-o" -> setOutput(next(args, ++i, a));
                 case "--exclude-config" -> {
                     excludeConfig.add(new Pattern[]{Pattern.compile(next(args, ++i, a)), Pattern.compile(next(args, ++i, a))});
@@ -225,10 +230,11 @@ public final class Driver {
             }
         }
         if (!positional.isEmpty()) {
-            if (mainClass == null) {
+            // -cp <path> <main class> [<image name>], or -jar <jar> [<image name>]
+            if (!usedJar) {
                 mainClass = positional.remove(0);
             }
-            if (!positional.isEmpty() && imageName == null) {
+            if (!positional.isEmpty()) {
                 setOutput(positional.remove(0));
             }
             if (!positional.isEmpty()) {
