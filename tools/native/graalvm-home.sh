@@ -206,6 +206,10 @@ done | sort -u > "$NEW/lib/svm/bin/builder-exports.args"
 
 echo "$HASH" > "$NEW/.latchkey-toolchain"
 rm -rf "$GH"; mv "$NEW" "$GH"
-[ $# -ge 1 ] || ln -sfn "$HASH/graalvm-home" "$CACHE/current"
+if [ $# -lt 1 ]; then
+  ln -sfn "$HASH/graalvm-home" "$CACHE/current"
+  # keep this home and the one before it (another checkout may still be on it); older ones go
+  for old in $(ls -1dt "$CACHE"/*/graalvm-home 2>/dev/null | tail -n +3); do rm -rf "$(dirname "$old")"; done
+fi
 t "done in $(( $(date +%s) - START )) s: $(du -sh "$GH" | cut -f1) in $GH"
 echo "$GH"
