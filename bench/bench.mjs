@@ -4,7 +4,7 @@
 // this with the paths in the environment; see README.md.
 
 import { spawn, execFileSync, spawnSync } from 'node:child_process';
-import { openSync, writeFileSync, readFileSync, mkdirSync, existsSync, copyFileSync, realpathSync } from 'node:fs';
+import { openSync, writeFileSync, readFileSync, readdirSync, statSync, mkdirSync, existsSync, copyFileSync, realpathSync } from 'node:fs';
 import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
@@ -34,6 +34,8 @@ const cfg = {
   java: env.JAVA || 'java',
   // the JVM settings the README recommends for production (deploy/kubernetes uses the same)
   javaOpts: (env.JAVA_OPTS ?? '-XX:+UseParallelGC -Xmx512m').split(/\s+/).filter(Boolean),
+  // a native executable (JAR_PATH naming a *-runner) gets these instead of the JVM options
+  nativeOpts: (env.NATIVE_OPTS ?? '').split(/\s+/).filter(Boolean),
   port: num('PORT', 18080),
   jdbcUrl: env.BENCH_JDBC_URL,
   dbName: env.DB_NAME || 'latchkey_bench',
@@ -56,6 +58,8 @@ const cfg = {
   idleSettleS: num('IDLE_SETTLE', 3),
   startTimeoutS: num('START_TIMEOUT', 90),
   waitQuietS: num('WAIT_QUIET', 0),
+  // after the load, RSS again once the service has idled this long (0: not measured)
+  idleAfterS: num('IDLE_AFTER', 30),
 };
 for (const k of ['repo', 'work', 'jar', 'key', 'results', 'jdbcUrl']) {
   if (!cfg[k]) {
@@ -66,6 +70,7 @@ for (const k of ['repo', 'work', 'jar', 'key', 'results', 'jdbcUrl']) {
 const origin = `http://127.0.0.1:${cfg.port}`;
 const maxC = Math.max(...cfg.concurrency);
 const cores = os.availableParallelism ? os.availableParallelism() : os.cpus().length;
+const isNative = !cfg.jar.endsWith('.jar');
 
 const log = (...a) => console.error(`[bench ${new Date().toISOString().slice(11, 19)}]`, ...a);
 const sh = (cmd, args) => {
@@ -265,13 +270,16 @@ async function startService() {
     LATCHKEY_REGISTRATION_MAX_PER_ADDRESS: '1000000',
     LATCHKEY_LOGIN_MAX_FAILURES_PER_ADDRESS: '1000000',
   };
-  log(`starting ${cfg.java} ${cfg.javaOpts.join(' ')} -jar ${cfg.jar} on port ${cfg.port} (log: ${path.relative(cfg.repo, logPath)})`);
+  log(isNative
+    ? `starting the native executable ${cfg.jar} ${cfg.nativeOpts.join(' ')} on port ${cfg.port} (log: ${path.relative(cfg.repo, logPath)})`
+    : `starting ${cfg.java} ${cfg.javaOpts.join(' ')} -jar ${cfg.jar} on port ${cfg.port} (log: ${path.relative(cfg.repo, logPath)})`);
   const t0 = performance.now();
   // tools/run-service.sh, as every script starts the service (it execs the JVM: the child is the
   // service); cwd = the work dir, so that no config/application.properties of the checkout is picked up
   service = spawn(path.join(cfg.repo, 'tools/run-service.sh'), [], {
     cwd: cfg.work,
-    env: { ...serviceEnv, LK_ARTIFACT: cfg.jar, LK_JAVA: cfg.java, LK_JAVA_OPTS: cfg.javaOpts.join(' ') },
+    env: { ...serviceEnv, LK_ARTIFACT: cfg.jar, LK_JAVA: cfg.java, LK_JAVA_OPTS: cfg.javaOpts.join(' '),
+      LK_NATIVE_OPTS: cfg.nativeOpts.join(' ') },
     stdio: ['ignore', fd, fd],
   });
   const deadline = t0 + cfg.startTimeoutS * 1000;
@@ -294,6 +302,15 @@ async function startService() {
   }
   const m = readFileSync(logPath, 'utf8').match(/started in ([\d.]+)s/);
   return { startMs, quarkusStartedS: m ? Number(m[1]) : null, logPath };
+}
+
+/** The executable's size: the native binary, or the jar's whole application directory. */
+function artifactMib() {
+  const sizeOf = (p) => {
+    const st = statSync(p);
+    return st.isDirectory() ? readdirSync(p).reduce((a, f) => a + sizeOf(path.join(p, f)), 0) : st.size;
+  };
+  return round(sizeOf(isNative ? cfg.jar : path.dirname(cfg.jar)) / 2 ** 20, 1);
 }
 
 function tail(file, lines = 40) {
@@ -557,7 +574,8 @@ function table(report) {
     }
   }
   lines.push(`start to first served request: ${report.service.start_to_first_request_ms} ms (Quarkus says started in ${report.service.quarkus_reported_start_s ?? '?'} s)`);
-  lines.push(`RSS: idle ${report.service.rss_idle_mib} MiB, after load ${report.service.rss_after_load_mib} MiB (peak ${report.service.rss_peak_mib} MiB)`);
+  lines.push(`RSS: idle ${report.service.rss_idle_mib} MiB, after load ${report.service.rss_after_load_mib} MiB (peak ${report.service.rss_peak_mib} MiB)` +
+    (report.service.rss_after_idle_mib === null ? '' : `, after ${cfg.idleAfterS}s idle ${report.service.rss_after_idle_mib} MiB`));
   lines.push('');
   const head = `${pad('operation', 9, true)} ${pad('conc', 4)} ${pad('req/s', 9)} ${pad('p50 ms', 7)} ${pad('p99 ms', 7)} ${pad('errors', 6)} ${pad('of ceiling', 10)}   ${pad('requests', 8)} ${pad('svc ms/req', 10)} ${pad('cpu-bound', 9)}  cpu cores: ${pad('service', 7)} ${pad('loadgen', 7)} ${pad('pg', 4)} ${pad('redis', 5)} ${pad('other', 5)}  generator`;
   lines.push(head);
@@ -667,6 +685,12 @@ async function main() {
     }
 
     const after = memory(service.pid);
+    let afterIdle = null;
+    if (cfg.idleAfterS > 0) {
+      log(`idling ${cfg.idleAfterS}s for the RSS after idle`);
+      await sleep(cfg.idleAfterS * 1000);
+      afterIdle = memory(service.pid);
+    }
     await pool.close();
     const exit = await stopService();
     log(`service stopped (${exit})`);
@@ -719,6 +743,9 @@ async function main() {
         rss_idle_mib: idle.rss_mib,
         rss_after_load_mib: after.rss_mib,
         rss_peak_mib: after.hwm_mib,
+        rss_after_idle_mib: afterIdle ? afterIdle.rss_mib : null,
+        artifact: isNative ? 'native' : 'jvm',
+        artifact_mib: artifactMib(),
         exit,
       },
       results,

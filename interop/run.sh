@@ -4,6 +4,7 @@
 #
 #   interop/run.sh                        build the jar if missing, start the service, test, stop it
 #   LK_INTEROP_REBUILD=1 interop/run.sh   rebuild the jar first (after changing the server)
+#   LK_ARTIFACT=target/latchkey-1.0.0-SNAPSHOT-runner interop/run.sh   against the native executable
 #
 # Needs: JDK 17+, Node 20+, PostgreSQL and Redis on localhost (trust auth, user postgres), as for
 # ./mvnw verify. Uses port 18280, database latchkey_interop and Redis db 4 unless told otherwise.

@@ -2,6 +2,8 @@ package dev.latchkey.api;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
 
+import io.quarkus.runtime.annotations.RegisterForReflection;
+
 /** The JSON request bodies of {@code /auth/*}. Unknown fields are ignored; every string is bounded. */
 public final class Requests {
 
@@ -28,6 +30,11 @@ public final class Requests {
         }
     }
 
+    /**
+     * Read by {@link JsonBodies} rather than by a resource method parameter (its body is optional),
+     * so Quarkus does not see it: registered for reflection for the native executable.
+     */
+    @RegisterForReflection
     public record RefreshRequest(
             @JsonProperty("refresh_token") String refreshToken) {
         public RefreshRequest {

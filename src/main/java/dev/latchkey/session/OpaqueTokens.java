@@ -1,6 +1,5 @@
 package dev.latchkey.session;
 
-import java.security.SecureRandom;
 import java.util.Base64;
 import java.util.regex.Pattern;
 
@@ -15,7 +14,6 @@ public final class OpaqueTokens {
     public static final int TOKEN_BYTES = 32;
 
     private static final Pattern SHAPE = Pattern.compile("[A-Za-z0-9_-]{43}");
-    private static final SecureRandom RANDOM = new SecureRandom();
     private static final Base64.Encoder ENCODER = Base64.getUrlEncoder().withoutPadding();
 
     private OpaqueTokens() {
@@ -24,7 +22,7 @@ public final class OpaqueTokens {
     /** A new raw refresh token. */
     public static String generate() {
         byte[] bytes = new byte[TOKEN_BYTES];
-        RANDOM.nextBytes(bytes);
+        RuntimeRandom.get().nextBytes(bytes);
         return ENCODER.encodeToString(bytes);
     }
 

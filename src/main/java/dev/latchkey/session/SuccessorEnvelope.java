@@ -3,7 +3,6 @@ package dev.latchkey.session;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
-import java.security.SecureRandom;
 import java.util.Arrays;
 import java.util.UUID;
 
@@ -30,7 +29,6 @@ public final class SuccessorEnvelope {
     private static final int NONCE_BYTES = 12;
     private static final int TAG_BITS = 128;
     private static final byte[] INFO = "latchkey refresh successor v1".getBytes(StandardCharsets.US_ASCII);
-    private static final SecureRandom RANDOM = new SecureRandom();
 
     private SuccessorEnvelope() {
     }
@@ -38,8 +36,8 @@ public final class SuccessorEnvelope {
     public static byte[] seal(String parentRaw, UUID parentId, String successorRaw) {
         byte[] salt = new byte[SALT_BYTES];
         byte[] nonce = new byte[NONCE_BYTES];
-        RANDOM.nextBytes(salt);
-        RANDOM.nextBytes(nonce);
+        RuntimeRandom.get().nextBytes(salt);
+        RuntimeRandom.get().nextBytes(nonce);
         try {
             Cipher cipher = cipher(Cipher.ENCRYPT_MODE, parentRaw, salt, nonce, parentId);
             byte[] sealed = cipher.doFinal(successorRaw.getBytes(StandardCharsets.US_ASCII));
