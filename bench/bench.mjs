@@ -141,7 +141,9 @@ function javacFor(java) {
 
 // ---- 1. ceilings, before the service starts (the machine is as quiet as it gets) ---------------
 async function measureCeilings() {
-  const lib = path.join(path.dirname(cfg.jar), 'lib');
+  // the jar's libraries (for a native executable: the JVM build's, env CEILINGS_APP_DIR overrides)
+  const appDir = isNative ? (env.CEILINGS_APP_DIR || path.join(cfg.repo, 'target/quarkus-app')) : path.dirname(cfg.jar);
+  const lib = path.join(appDir, 'lib');
   const cp = `${lib}/boot/*:${lib}/main/*`;
   const src = path.join(cfg.repo, 'bench/ceilings/Ceilings.java');
   // compiled with javac, not run as `java Ceilings.java`: the source launcher left argon2id

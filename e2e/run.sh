@@ -31,7 +31,7 @@ npm_ci_if_needed e2e
 mkdir -p "$RUN_DIR" "$ARTIFACTS"
 rm -f "$ARTIFACTS"/*.png   # this run's screenshots only
 throwaway_key "$RUN_DIR/signing.pem"
-ensure_database "$DB"
+fresh_state "$DB" "$REDIS"
 refuse_ports_in_use "$PORT" "$FOREIGN_PORT" "$ALLOWED_PORT"
 
 LATCHKEY_ALLOWED_ORIGINS=http://localhost:$ALLOWED_PORT \

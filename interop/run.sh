@@ -26,7 +26,7 @@ build_jar_if_missing "${LK_INTEROP_REBUILD:-}"
 npm_ci_if_needed interop
 mkdir -p "$RUN_DIR"
 throwaway_key "$RUN_DIR/signing.pem"
-ensure_database "$DB"
+fresh_state "$DB" "$REDIS"
 refuse_ports_in_use "$PORT"
 
 # Two confidential clients with fresh secrets for this run: "reports" gets tokens for itself

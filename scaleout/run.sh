@@ -40,7 +40,7 @@ for key in a b; do
   chmod 600 "$RUN_DIR/key-$key.pem"
 done
 
-ensure_database "$LK_SCALEOUT_DB"
+fresh_state "$LK_SCALEOUT_DB" "$LK_SCALEOUT_REDIS"
 refuse_ports_in_use "$LK_SCALEOUT_LB_PORT" "$LK_SCALEOUT_PORT_ONE" "$LK_SCALEOUT_PORT_TWO" "${CLUSTER_PORTS[@]}"
 
 # a 3-master Redis Cluster of our own on loopback (Debian's redis-server in cluster mode)

@@ -67,7 +67,11 @@ async function startInstance(name, keys, faketime) {
   instances[name] = { name, port, proc, exited, keys };
   const deadline = Date.now() + 90_000;
   while (Date.now() < deadline) {
-    if (proc.exitCode !== null) throw new Error(`instance ${name} exited; see scaleout/.run/${name}.log`);
+    if (proc.exitCode !== null) {
+      // the log's end, so that a CI run that keeps no files still shows why
+      const tail = fs.readFileSync(path.join(RUN, `${name}.log`), 'utf8').split('\n').slice(-60).join('\n');
+      throw new Error(`instance ${name} exited (code ${proc.exitCode}); the end of scaleout/.run/${name}.log:\n${tail}`);
+    }
     try {
       const r = await fetch(`http://localhost:${port}/q/health/ready`);
       if (r.status === 200) return instances[name];

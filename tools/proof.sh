@@ -16,6 +16,16 @@ build_jar_if_missing() {
   fi
 }
 
+# fresh_state DATABASE REDIS_URL: a new database and an empty Redis database for the run, so that
+# it starts as on a new machine (an old database beside a Redis that lost its keys would make the
+# service rebuild its revocation cache at start, and say so at WARN, as it should)
+fresh_state() {
+  ensure_database "$1" fresh >/dev/null
+  local hostport=${2#redis://}
+  hostport=${hostport%%/*}
+  redis-cli -h "${hostport%%:*}" -p "${hostport##*:}" -n "${2##*/}" FLUSHDB >/dev/null
+}
+
 # npm_ci_if_needed DIR: npm ci in DIR unless its node_modules already match package-lock.json
 npm_ci_if_needed() {
   if ! (cd "$1" && npm ls --omit=optional >/dev/null 2>&1); then

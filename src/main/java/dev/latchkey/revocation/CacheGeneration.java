@@ -190,10 +190,11 @@ public class CacheGeneration {
             repairWanted.set(false);
             lastRepair.set(System.currentTimeMillis());
             rebuilds.increment();
-            String message = String.format("revocation cache rebuilt from PostgreSQL as generation %d in %d ms: %d owner "
-                    + "version(s), %d session denial(s), %d token denial(s)", generation,
-                    (System.nanoTime() - started) / 1_000_000, counts.versions(), counts.sessions(), counts.tokens());
-            if (hadTrusted || counts.total() > 0) {
+            String message = String.format("revocation cache rebuilt from PostgreSQL as generation %d in %d ms: %d user "
+                    + "version(s), %d session denial(s), %d token denial(s), %d client(s)", generation,
+                    (System.nanoTime() - started) / 1_000_000, counts.versions(), counts.sessions(), counts.tokens(),
+                    counts.clients());
+            if (hadTrusted || counts.fromTheRecord() > 0) {
                 LOG.warn(message); // the cache was lost: say what came back and how long it took
             } else {
                 LOG.info(message); // a first start on an empty Redis

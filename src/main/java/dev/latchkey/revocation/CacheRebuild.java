@@ -54,8 +54,10 @@ class CacheRebuild {
 
     private static final int CONCURRENCY = 64;
 
-    record Counts(int versions, int sessions, int tokens) {
-        int total() {
+    /** What a rebuild wrote: users' versions, sessions and tokens from the record, and the configured clients. */
+    record Counts(int versions, int sessions, int tokens, int clients) {
+        /** What came from PostgreSQL: none on a first start (configured clients are always vouched for). */
+        int fromTheRecord() {
             return versions + sessions + tokens;
         }
     }
@@ -145,7 +147,8 @@ class CacheRebuild {
         }
         await(writes);
         await(versionWrites);
-        return new Counts(owners.size(), sessions.size(), tokens.size());
+        int clients = config.clients().size();
+        return new Counts(owners.size() - clients, sessions.size(), tokens.size(), clients);
     }
 
     private Uni<?> setIfAbsent(String key, String ttlSeconds) {
