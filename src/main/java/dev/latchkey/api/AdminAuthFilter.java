@@ -1,12 +1,10 @@
 package dev.latchkey.api;
 
 import jakarta.ws.rs.container.ContainerRequestContext;
-import jakarta.ws.rs.container.ContainerResponseContext;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.Response;
 
 import org.jboss.resteasy.reactive.server.ServerRequestFilter;
-import org.jboss.resteasy.reactive.server.ServerResponseFilter;
 
 import dev.latchkey.error.LatchkeyException;
 import dev.latchkey.oauth.OAuth2Service;
@@ -47,13 +45,5 @@ public class AdminAuthFilter {
                 })
                 .onFailure(LatchkeyException.class)
                 .recoverWithItem(e -> ErrorMapper.toResponse((LatchkeyException) e));
-    }
-
-    /** Admin answers hold personal data, and a reset token: never cached anywhere. */
-    @AdminAuth
-    @ServerResponseFilter
-    public void noStore(ContainerResponseContext response) {
-        response.getHeaders().putSingle(HttpHeaders.CACHE_CONTROL, "no-store");
-        response.getHeaders().putSingle("Pragma", "no-cache");
     }
 }
