@@ -7,6 +7,9 @@
 ALTER TABLE users ALTER COLUMN password_hash DROP NOT NULL;
 ALTER TABLE users ALTER COLUMN password_changed_at DROP NOT NULL;
 ALTER TABLE users ADD COLUMN last_login_at timestamptz;
+-- every login now updates its user's row (last_login_at): room on each page keeps those updates
+-- heap-only (no new index entries). Applies to pages written from now on; nothing is rewritten.
+ALTER TABLE users SET (fillfactor = 90);
 
 -- Password-reset tokens, only as SHA-256 of the raw value. One row per user: issuing a new one
 -- replaces (voids) the older one, using it deletes it.

@@ -19,6 +19,7 @@ import dev.latchkey.audit.AuditType;
 import dev.latchkey.audit.ClientInfo;
 import dev.latchkey.error.ErrorCode;
 import dev.latchkey.error.LatchkeyException;
+import dev.latchkey.metrics.LatchkeyMetrics;
 import dev.latchkey.revocation.RevocationWrite;
 import dev.latchkey.session.RevokeReason;
 import dev.latchkey.session.SessionService;
@@ -57,8 +58,11 @@ public class UserAdminService {
     private final SessionService sessions;
     private final UserStore store;
     private final AuditTrail audit;
+    private final LatchkeyMetrics metrics;
 
-    UserAdminService(AccountService accounts, SessionService sessions, UserStore store, AuditTrail audit) {
+    UserAdminService(AccountService accounts, SessionService sessions, UserStore store, AuditTrail audit,
+            LatchkeyMetrics metrics) {
+        this.metrics = metrics;
         this.accounts = accounts;
         this.sessions = sessions;
         this.store = store;
@@ -108,7 +112,7 @@ public class UserAdminService {
      */
     public UserDetails update(UUID id, UserPatch patch, ClientInfo client, String actingClient) {
         List<String> roles = patch.roles() == null ? null : Roles.check(patch.roles());
-        sessions.revoking(tx -> {
+        String revoked = sessions.revoking(tx -> {
             UserStore.UserRow user = store.lock(tx, id).orElseThrow(UserAdminService::noSuchUser);
             boolean rolesChange = roles != null && !roles.equals(user.roles());
             boolean disabledChange = patch.disabled() != null && patch.disabled() != user.disabled();
@@ -122,18 +126,24 @@ public class UserAdminService {
                 audit.record(tx, patch.disabled() ? AuditType.ADMIN_USER_DISABLED : AuditType.ADMIN_USER_ENABLED, true,
                         id, null, client, actingClient);
             }
+            String kind = null;
             if (disabledChange && patch.disabled()) {
                 writes.addAll(sessions.revokeEverything(tx, id, RevokeReason.USER_DISABLED).writes());
+                kind = "user_disabled";
             } else if (rolesChange) {
                 writes.addAll(sessions.refuseAccessTokens(tx, id).writes());
+                kind = "roles_changed";
             }
             if (!rolesChange && !disabledChange) {
                 audit.record(tx, AuditType.ADMIN_USER_UPDATED, true, id, null, client, actingClient);
             }
             AUDIT.infof("user updated by client %s: %s (roles %s, disabled %s)", actingClient, id,
                     rolesChange ? "changed" : "unchanged", disabledChange ? patch.disabled() : "unchanged");
-            return new Revocation<>(null, writes);
+            return new Revocation<>(kind, writes);
         });
+        if (revoked != null) {
+            metrics.logout(revoked);
+        }
         return withSessions(List.of(sql(() -> store.find(id)).orElseThrow(UserAdminService::noSuchUser))).get(0);
     }
 
@@ -150,6 +160,7 @@ public class UserAdminService {
             AUDIT.infof("user deleted by client %s: %s", actingClient, id);
             return everything;
         });
+        metrics.logout("user_deleted");
     }
 
     /** The user's live sessions, a page at a time, as {@code GET /auth/sessions} lists them; 404 if there is no user. */
@@ -169,6 +180,7 @@ public class UserAdminService {
             audit.record(tx, AuditType.ADMIN_SESSIONS_REVOKED, true, id, null, client, actingClient);
             return everything;
         });
+        metrics.logout("admin");
     }
 
     /** 404 {@code not_found}: the same answer for an id that never existed and one deleted. */
