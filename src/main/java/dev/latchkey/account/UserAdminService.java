@@ -3,7 +3,6 @@ package dev.latchkey.account;
 import java.nio.charset.StandardCharsets;
 import java.sql.SQLException;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
@@ -17,6 +16,7 @@ import org.jboss.logging.Logger;
 import dev.latchkey.audit.AuditTrail;
 import dev.latchkey.audit.AuditType;
 import dev.latchkey.audit.ClientInfo;
+import dev.latchkey.db.Transactions.Tx;
 import dev.latchkey.error.ErrorCode;
 import dev.latchkey.error.LatchkeyException;
 import dev.latchkey.metrics.LatchkeyMetrics;
@@ -112,39 +112,46 @@ public class UserAdminService {
      */
     public UserDetails update(UUID id, UserPatch patch, ClientInfo client, String actingClient) {
         List<String> roles = patch.roles() == null ? null : Roles.check(patch.roles());
-        String revoked = sessions.revoking(tx -> {
-            UserStore.UserRow user = store.lock(tx, id).orElseThrow(UserAdminService::noSuchUser);
-            boolean rolesChange = roles != null && !roles.equals(user.roles());
-            boolean disabledChange = patch.disabled() != null && patch.disabled() != user.disabled();
-            List<RevocationWrite> writes = new ArrayList<>();
-            if (rolesChange) {
-                store.setRoles(tx, id, roles);
-                audit.record(tx, AuditType.ADMIN_ROLES_CHANGED, true, id, null, client, actingClient);
-            }
-            if (disabledChange) {
-                store.setDisabled(tx, id, patch.disabled());
-                audit.record(tx, patch.disabled() ? AuditType.ADMIN_USER_DISABLED : AuditType.ADMIN_USER_ENABLED, true,
-                        id, null, client, actingClient);
-            }
-            String kind = null;
-            if (disabledChange && patch.disabled()) {
-                writes.addAll(sessions.revokeEverything(tx, id, RevokeReason.USER_DISABLED).writes());
-                kind = "user_disabled";
-            } else if (rolesChange) {
-                writes.addAll(sessions.refuseAccessTokens(tx, id).writes());
-                kind = "roles_changed";
-            }
-            if (!rolesChange && !disabledChange) {
-                audit.record(tx, AuditType.ADMIN_USER_UPDATED, true, id, null, client, actingClient);
-            }
-            AUDIT.infof("user updated by client %s: %s (roles %s, disabled %s)", actingClient, id,
-                    rolesChange ? "changed" : "unchanged", disabledChange ? patch.disabled() : "unchanged");
-            return new Revocation<>(kind, writes);
-        });
+        String revoked = sessions.revoking(tx -> applyPatch(tx, id, roles, patch.disabled(), client, actingClient));
         if (revoked != null) {
             metrics.logout(revoked);
         }
         return withSessions(List.of(sql(() -> store.find(id)).orElseThrow(UserAdminService::noSuchUser))).get(0);
+    }
+
+    /**
+     * The patch inside its transaction, on the locked user row: the changes, one audit event per
+     * change (or one saying nothing changed), and the revocation they call for. Returns the kind of
+     * revocation for the metrics, null if none.
+     */
+    private Revocation<String> applyPatch(Tx tx, UUID id, List<String> roles, Boolean disabled, ClientInfo client,
+            String actingClient) throws SQLException {
+        UserStore.UserRow user = store.lock(tx, id).orElseThrow(UserAdminService::noSuchUser);
+        boolean rolesChange = roles != null && !roles.equals(user.roles());
+        boolean disabling = disabled != null && disabled && !user.disabled();
+        boolean enabling = disabled != null && !disabled && user.disabled();
+        if (rolesChange) {
+            store.setRoles(tx, id, roles);
+            audit.record(tx, AuditType.ADMIN_ROLES_CHANGED, true, id, null, client, actingClient);
+        }
+        if (disabling || enabling) {
+            store.setDisabled(tx, id, disabling);
+            audit.record(tx, disabling ? AuditType.ADMIN_USER_DISABLED : AuditType.ADMIN_USER_ENABLED, true, id, null,
+                    client, actingClient);
+        }
+        if (!rolesChange && !disabling && !enabling) {
+            audit.record(tx, AuditType.ADMIN_USER_UPDATED, true, id, null, client, actingClient);
+        }
+        AUDIT.infof("user updated by client %s: %s (roles %s, %s)", actingClient, id,
+                rolesChange ? "changed" : "unchanged", disabling ? "disabled" : enabling ? "enabled" : "disabled unchanged");
+        if (disabling) {
+            // every session and every access token, the new roles' included
+            return new Revocation<>("user_disabled", sessions.revokeEverything(tx, id, RevokeReason.USER_DISABLED).writes());
+        }
+        if (rolesChange) {
+            return new Revocation<>("roles_changed", sessions.refuseAccessTokens(tx, id).writes());
+        }
+        return new Revocation<>(null, List.of());
     }
 
     /**
