@@ -1,8 +1,8 @@
 package dev.latchkey.account;
 
-import java.sql.PreparedStatement;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 
@@ -15,7 +15,6 @@ import dev.latchkey.audit.AuditTrail;
 import dev.latchkey.audit.AuditType;
 import dev.latchkey.audit.ClientInfo;
 import dev.latchkey.config.InputLimits;
-import dev.latchkey.db.DatabaseTime;
 import dev.latchkey.error.ErrorCode;
 import dev.latchkey.error.LatchkeyException;
 import dev.latchkey.metrics.LatchkeyMetrics;
@@ -30,8 +29,6 @@ import io.quarkus.narayana.jta.QuarkusTransaction;
 @ApplicationScoped
 public class AccountService {
 
-    static final String DEFAULT_ROLE = "user";
-
     private static final Logger AUDIT = Logger.getLogger("latchkey.audit");
 
     private final PasswordHasher hasher;
@@ -41,11 +38,11 @@ public class AccountService {
     private final LoginThrottle throttle;
     private final AuditTrail audit;
     private final LatchkeyMetrics metrics;
-    private final DatabaseTime time;
+    private final UserStore users;
 
     public AccountService(PasswordHasher hasher, PasswordPolicy policy, SessionService sessions, Clock clock,
-            LoginThrottle throttle, AuditTrail audit, LatchkeyMetrics metrics, DatabaseTime time) {
-        this.time = time;
+            LoginThrottle throttle, AuditTrail audit, LatchkeyMetrics metrics, UserStore users) {
+        this.users = users;
         this.hasher = hasher;
         this.policy = policy;
         this.sessions = sessions;
@@ -61,12 +58,24 @@ public class AccountService {
      */
     public User register(String username, String password, ClientInfo client) {
         throttle.checkRegistration(client.ip());
+        return create(username, password, Roles.DEFAULT, AuditType.REGISTER, client, null);
+    }
+
+    /**
+     * Creates an account with these roles (already checked), and without a password when
+     * {@code password} is null (it cannot sign in until a reset token sets one); 409
+     * {@code conflict} if the username is taken. The event names the admin client, if one acted.
+     */
+    User create(String username, String password, List<String> roles, AuditType event, ClientInfo client,
+            String actingClient) {
         String canonical = Usernames.canonical(username);
-        policy.check(password, canonical);
+        if (password != null) {
+            policy.check(password, canonical);
+        }
         if (User.findByUsername(canonical).isPresent()) {
             throw taken();
         }
-        String hash = metrics.timePasswordHash(() -> hasher.hash(password));
+        String hash = password == null ? null : metrics.timePasswordHash(() -> hasher.hash(password));
         try {
             return QuarkusTransaction.requiringNew().call(() -> {
                 Instant now = clock.instant();
@@ -74,12 +83,12 @@ public class AccountService {
                 user.id = UUID.randomUUID();
                 user.username = canonical;
                 user.passwordHash = hash;
-                user.roles = new String[] { DEFAULT_ROLE };
+                user.roles = roles.toArray(String[]::new);
                 user.createdAt = now;
-                user.passwordChangedAt = now;
+                user.passwordChangedAt = hash == null ? null : now;
                 user.persistAndFlush();
-                audit.record(AuditType.REGISTER, true, user.id, null, client);
-                AUDIT.infof("user registered: %s", user.id);
+                audit.record(event, true, user.id, null, client, actingClient);
+                AUDIT.infof("user created: %s%s", user.id, actingClient == null ? "" : " by client " + actingClient);
                 return user;
             });
         } catch (RuntimeException e) {
@@ -134,7 +143,9 @@ public class AccountService {
                 correct = false;
             } else {
                 user = found.get();
-                // a disabled account counts as a failure too: the limit must not tell it apart
+                // a disabled account counts as a failure too, decided only after the password
+                // check: neither the answer, nor its time, nor the limit tells it apart. An
+                // account without a password never matches (its check costs the same time).
                 correct = metrics.timePasswordHash(() -> hasher.verify(password, found.get().passwordHash))
                         && !user.disabled;
             }
@@ -183,13 +194,7 @@ public class AccountService {
         policy.check(newPassword, user.username);
         String hash = hasher.hash(newPassword);
         sessions.revoking(tx -> {
-            try (PreparedStatement s = tx.connection().prepareStatement("UPDATE users SET password_hash = ?,"
-                    + " password_changed_at = " + DatabaseTime.NOW + " WHERE id = ?")) {
-                s.setString(1, hash);
-                time.bind(s, 2);
-                s.setObject(3, userId);
-                s.executeUpdate();
-            }
+            users.setPassword(tx, userId, hash);
             SessionService.Revocation<Integer> others = sessions.revokeOthers(tx, userId, keepSession,
                     RevokeReason.PASSWORD_CHANGE);
             audit.record(tx, AuditType.PASSWORD_CHANGE, true, userId, keepSession, client);

@@ -133,12 +133,27 @@ public class LoginThrottle {
      * by checks in flight.
      */
     public Attempt reserve(String canonicalUsername, String address) {
-        List<String> keys = List.of(userKey(canonicalUsername, address), userKey(canonicalUsername, address) + ":inflight",
-                addressKey(address), addressKey(address) + ":inflight");
+        return reserve(List.of(userKey(canonicalUsername, address), userKey(canonicalUsername, address) + ":inflight",
+                addressKey(address), addressKey(address) + ":inflight"), maxFailures);
+    }
+
+    /**
+     * Reserves a place for one check of a secret that names no account (a password-reset token)
+     * from this address: its failures are limited per address
+     * ({@code latchkey.login-max-failures-per-address}), and count towards the address' failed
+     * logins too. 429 past the limit, without any check.
+     */
+    public Attempt reserveForAddress(String purpose, String address) {
+        String key = "lk:throttle:{a:" + safeAddress(address) + "}:" + purpose;
+        return reserve(List.of(key, key + ":inflight", addressKey(address), addressKey(address) + ":inflight"),
+                maxFailuresPerAddress);
+    }
+
+    private Attempt reserve(List<String> keys, int limit) {
         long deadline = System.nanoTime() + maxWait.toNanos();
         while (true) {
             Response answer = RedisCalls.call("throttle counters", () -> redis.execute("EVAL", RESERVE, "4",
-                    keys.get(0), keys.get(1), keys.get(2), keys.get(3), Integer.toString(maxFailures),
+                    keys.get(0), keys.get(1), keys.get(2), keys.get(3), Integer.toString(limit),
                     Integer.toString(maxFailuresPerAddress), Long.toString(IN_FLIGHT_LEASE.toSeconds())));
             long verdict = answer.get(0).toLong();
             if (verdict == 1) {

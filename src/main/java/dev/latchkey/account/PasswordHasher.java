@@ -72,8 +72,16 @@ public class PasswordHasher {
                 + "$" + B64.encodeToString(hash);
     }
 
-    /** True if {@code password} matches {@code phc}. Any unreadable hash is a mismatch. */
+    /**
+     * True if {@code password} matches {@code phc}. Any unreadable hash is a mismatch. An account
+     * without a password ({@code phc} null: created by the admin API, no reset used yet) matches
+     * nothing, after the time of a real verification, so timing does not tell it apart.
+     */
     public boolean verify(String password, String phc) {
+        if (phc == null) {
+            verifyDummy(password);
+            return false;
+        }
         Phc stored = parse(phc);
         if (stored == null) {
             return false;

@@ -24,8 +24,8 @@ public class User extends PanacheEntityBase {
     @Column(name = "username", nullable = false, length = 64)
     public String username;
 
-    /** argon2id PHC string; never logged, never returned. */
-    @Column(name = "password_hash", nullable = false)
+    /** argon2id PHC string; never logged, never returned. Null until an admin-created account gets a password. */
+    @Column(name = "password_hash")
     public String passwordHash;
 
     @Column(name = "roles", nullable = false, columnDefinition = "text[]")
@@ -34,8 +34,13 @@ public class User extends PanacheEntityBase {
     @Column(name = "created_at", nullable = false)
     public Instant createdAt;
 
-    @Column(name = "password_changed_at", nullable = false)
+    /** When the password was last set; null while there is none. */
+    @Column(name = "password_changed_at")
     public Instant passwordChangedAt;
+
+    /** When a session of this user last started (a login); null if never. */
+    @Column(name = "last_login_at")
+    public Instant lastLoginAt;
 
     @Column(name = "disabled", nullable = false)
     public boolean disabled;

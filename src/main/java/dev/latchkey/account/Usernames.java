@@ -32,6 +32,22 @@ public final class Usernames {
     }
 
     /**
+     * A username prefix as the admin API's list filters by it, folded like usernames; null for no
+     * filter (absent or empty); 400 {@code invalid_request} if no username could start with it.
+     */
+    public static String prefix(String prefix) {
+        if (prefix == null || prefix.isEmpty()) {
+            return null;
+        }
+        String folded = Unicode.fold(prefix);
+        if (folded.codePointCount(0, folded.length()) > MAX_LENGTH || !ALLOWED.matcher(folded).matches()) {
+            throw LatchkeyException.invalidRequest("username_prefix must be at most " + MAX_LENGTH
+                    + " letters, digits or . _ - @ +");
+        }
+        return folded;
+    }
+
+    /**
      * The canonical form for a lookup at login, or null if it could never name an account. Login
      * must not tell a malformed username from an unknown one.
      */

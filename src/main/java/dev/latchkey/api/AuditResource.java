@@ -56,7 +56,7 @@ public class AuditResource {
         boolean more = events.size() > pageSize;
         List<AuditEventResponse> items = events.stream().limit(pageSize)
                 .map(e -> new AuditEventResponse(e.type, e.outcome, e.sid == null ? null : e.sid.toString(),
-                        e.clientAddress, e.userAgent, SessionsResource.rfc3339(e.occurredAt)))
+                        e.clientAddress, e.userAgent, e.clientId, SessionsResource.rfc3339(e.occurredAt)))
                 .toList();
         return new AuditPageResponse(items, pageIndex, pageSize, more ? pageIndex + 1 : null);
     }

@@ -15,7 +15,8 @@ import io.vertx.ext.web.RoutingContext;
  * origin with a bare 403, outside the contract's error shape; the origin decision itself is the
  * same {@link OriginPolicy} that guards cookie mode. A foreign origin gets no CORS headers (the
  * browser then hides the response), its preflights a 403 {@code access_denied}, and its
- * cookie-mode requests a 403 {@code access_denied} from the endpoint.
+ * cookie-mode requests a 403 {@code access_denied} from the endpoint. The admin API gets no CORS
+ * from any origin.
  */
 @ApplicationScoped
 public class CorsFilter {
@@ -45,7 +46,7 @@ public class CorsFilter {
         }
         boolean preflight = ctx.request().method() == HttpMethod.OPTIONS
                 && ctx.request().getHeader("Access-Control-Request-Method") != null;
-        if (!origins.isAllowedCrossOrigin(origin)) {
+        if (!origins.isAllowedCrossOrigin(origin) || isBackendOnly(ctx.normalizedPath())) {
             if (preflight) {
                 HttpErrorRoutes.write(ctx, 403);
                 return;
@@ -64,5 +65,13 @@ public class CorsFilter {
         }
         response.putHeader("Access-Control-Expose-Headers", EXPOSED_HEADERS);
         ctx.next();
+    }
+
+    /**
+     * The admin API is for an application's backend, never a browser: no origin gets CORS for it,
+     * so no page (not even one of an allowed origin) can send it a bearer token or read its answers.
+     */
+    static boolean isBackendOnly(String path) {
+        return path.startsWith("/admin");
     }
 }

@@ -44,9 +44,22 @@ final class Pages {
 
     /** Adds the Link to the next page, if there is one. */
     static void next(Response.ResponseBuilder response, String path, int limit, String next) {
+        next(response, path, "", limit, next);
+    }
+
+    /**
+     * Adds the Link to the next page, if there is one, keeping the list's filter
+     * ({@code name=value&}, already encoded, or empty).
+     */
+    static void next(Response.ResponseBuilder response, String path, String filter, int limit, String next) {
         if (next != null) {
-            response.header("Link", "<" + path + "?limit=" + limit + "&cursor="
+            response.header("Link", "<" + path + "?" + filter + "limit=" + limit + "&cursor="
                     + URLEncoder.encode(next, StandardCharsets.US_ASCII) + ">; rel=\"next\"");
         }
+    }
+
+    /** {@code name=value&} for a filter to keep in the next page's link; empty without a value. */
+    static String filter(String name, String value) {
+        return value == null || value.isEmpty() ? "" : name + "=" + URLEncoder.encode(value, StandardCharsets.UTF_8) + "&";
     }
 }

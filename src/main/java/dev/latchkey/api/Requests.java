@@ -1,10 +1,15 @@
 package dev.latchkey.api;
 
+import java.util.List;
+
 import com.fasterxml.jackson.annotation.JsonProperty;
 
 import io.quarkus.runtime.annotations.RegisterForReflection;
 
-/** The JSON request bodies of {@code /auth/*}. Unknown fields are ignored; every string is bounded. */
+/**
+ * The JSON request bodies of {@code /auth/*} and {@code /admin/*}. Unknown fields are ignored;
+ * every string is bounded.
+ */
 public final class Requests {
 
     private Requests() {
@@ -47,6 +52,27 @@ public final class Requests {
             @JsonProperty("new_password") String newPassword) {
         public PasswordChangeRequest {
             Fields.check("current_password", currentPassword, Fields.PASSWORD);
+            Fields.check("new_password", newPassword, Fields.PASSWORD);
+        }
+    }
+
+    /** {@code POST /admin/users}: the password and the roles are optional (no password: no sign-in until a reset). */
+    public record AdminUserCreateRequest(
+            @JsonProperty("username") String username,
+            @JsonProperty("password") String password,
+            @JsonProperty("roles") List<String> roles) {
+        public AdminUserCreateRequest {
+            Fields.check("username", username, Fields.USERNAME);
+            Fields.check("password", password, Fields.PASSWORD);
+        }
+    }
+
+    /** {@code POST /auth/password-reset}. */
+    public record PasswordResetRequest(
+            @JsonProperty("reset_token") String resetToken,
+            @JsonProperty("new_password") String newPassword) {
+        public PasswordResetRequest {
+            Fields.check("reset_token", resetToken, Fields.REFRESH_TOKEN);
             Fields.check("new_password", newPassword, Fields.PASSWORD);
         }
     }

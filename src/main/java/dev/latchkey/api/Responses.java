@@ -51,12 +51,14 @@ public final class Responses {
             @JsonInclude(JsonInclude.Include.NON_NULL) @JsonProperty("current") Boolean current) {
     }
 
+    /** {@code client_id}: the confidential client that acted through the admin API, null for the user's own actions. */
     public record AuditEventResponse(
             @JsonProperty("type") String type,
             @JsonProperty("outcome") String outcome,
             @JsonProperty("sid") String sid,
             @JsonProperty("client_address") String clientAddress,
             @JsonProperty("user_agent") String userAgent,
+            @JsonProperty("client_id") String clientId,
             @JsonProperty("occurred_at") String occurredAt) {
     }
 
@@ -65,5 +67,29 @@ public final class Responses {
             @JsonProperty("page") int page,
             @JsonProperty("size") int size,
             @JsonProperty("next_page") Integer nextPage) {
+    }
+
+    /** A user as the admin API shows it; times are RFC 3339 UTC, null when it never happened. */
+    @RegisterForReflection
+    public record AdminUserResponse(
+            @JsonProperty("id") String id,
+            @JsonProperty("username") String username,
+            @JsonProperty("roles") List<String> roles,
+            @JsonProperty("disabled") boolean disabled,
+            @JsonProperty("created_at") String createdAt,
+            @JsonProperty("password_changed_at") String passwordChangedAt,
+            @JsonProperty("last_login_at") String lastLoginAt,
+            @JsonProperty("active_sessions") int activeSessions) {
+    }
+
+    /** A password-reset token for the admin client to deliver by its own channel. */
+    @RegisterForReflection
+    public record PasswordResetTokenResponse(
+            @JsonProperty("reset_token") String resetToken,
+            @JsonProperty("expires_in") long expiresIn) {
+        @Override
+        public String toString() {
+            return "PasswordResetTokenResponse[expiresIn=" + expiresIn + "]"; // never the token
+        }
     }
 }

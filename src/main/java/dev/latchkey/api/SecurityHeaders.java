@@ -12,8 +12,9 @@ import io.vertx.ext.web.RoutingContext;
  * Security headers on every response, whoever writes it (REST, static files, health, errors):
  * {@code nosniff}, no referrer, no framing, a Content-Security-Policy (strict for the demo page,
  * {@code default-src 'none'} for the APIs), HSTS when cookies are {@code Secure} (that is, when
- * the service is served over HTTPS), and {@code no-store} on everything under {@code /auth} and
- * {@code /oauth2} unless the endpoint said otherwise; {@code no-cache} on the demo page's files.
+ * the service is served over HTTPS), and {@code no-store} on everything under {@code /auth},
+ * {@code /oauth2} and {@code /admin} (tokens, personal data) unless the endpoint said otherwise;
+ * {@code no-cache} on the demo page's files.
  */
 @ApplicationScoped
 public class SecurityHeaders {
@@ -47,7 +48,7 @@ public class SecurityHeaders {
             if (https) {
                 headers.set("Strict-Transport-Security", HSTS);
             }
-            if ((path.startsWith("/auth") || path.startsWith("/oauth2")) && !headers.contains("Cache-Control")) {
+            if (isPrivate(path) && !headers.contains("Cache-Control")) {
                 headers.set("Cache-Control", "no-store");
             } else if (!isApi(path) && ctx.response().getStatusCode() < 400) {
                 // the demo page and its script: revalidate, so a deploy is seen at the next load
@@ -59,7 +60,11 @@ public class SecurityHeaders {
     }
 
     private static boolean isApi(String path) {
-        return path.startsWith("/auth") || path.startsWith("/oauth2") || path.startsWith("/.well-known")
-                || path.startsWith("/q/");
+        return isPrivate(path) || path.startsWith("/.well-known") || path.startsWith("/q/");
+    }
+
+    /** Answers that carry tokens or personal data: never stored by any cache. */
+    private static boolean isPrivate(String path) {
+        return path.startsWith("/auth") || path.startsWith("/oauth2") || path.startsWith("/admin");
     }
 }

@@ -12,7 +12,10 @@ import jakarta.persistence.Table;
 import io.quarkus.hibernate.orm.panache.PanacheEntityBase;
 import io.quarkus.panache.common.Sort;
 
-/** One thing that happened to an account: who, which session, from where, when, and how it ended. */
+/**
+ * One thing that happened to an account: who, which session, from where, which admin client acted,
+ * when, and how it ended. Never a username (an event outlives a deleted account, with only its id).
+ */
 @Entity
 @Table(name = "audit_events")
 public class AuditEvent extends PanacheEntityBase {
@@ -37,6 +40,10 @@ public class AuditEvent extends PanacheEntityBase {
 
     @Column(name = "user_agent", length = 256)
     public String userAgent;
+
+    /** The confidential client that acted (admin actions); null for the user's own actions. */
+    @Column(name = "client_id", length = 64)
+    public String clientId;
 
     @Column(name = "occurred_at", nullable = false)
     public Instant occurredAt;

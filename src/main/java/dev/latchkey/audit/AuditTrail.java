@@ -15,7 +15,10 @@ import io.quarkus.narayana.jta.QuarkusTransaction;
 /**
  * Writes audit events. {@link #record} joins the caller's transaction, so an event exists if and
  * only if the change it describes was committed; {@link #recordAlone} is for events that change
- * nothing else (a failed login).
+ * nothing else (a failed login, an admin's read). Events never hold a username, a token or a hash.
+ * <p>
+ * {@code actingClient} is the confidential client that acted through the admin API, null when
+ * the user acted themselves.
  */
 @ApplicationScoped
 public class AuditTrail {
@@ -30,6 +33,11 @@ public class AuditTrail {
 
     /** Records an event inside the current transaction. */
     public void record(AuditType type, boolean success, UUID userId, UUID sid, ClientInfo client) {
+        record(type, success, userId, sid, client, null);
+    }
+
+    /** Records an event inside the current transaction, naming the admin client that acted. */
+    public void record(AuditType type, boolean success, UUID userId, UUID sid, ClientInfo client, String actingClient) {
         AuditEvent event = new AuditEvent();
         event.id = UUID.randomUUID();
         event.type = type.code();
@@ -38,6 +46,7 @@ public class AuditTrail {
         event.sid = sid;
         event.clientAddress = client == null ? null : client.ip();
         event.userAgent = client == null ? null : client.userAgent();
+        event.clientId = actingClient;
         event.occurredAt = clock.instant();
         event.persist();
     }
@@ -48,9 +57,15 @@ public class AuditTrail {
      */
     public void record(Transactions.Tx tx, AuditType type, boolean success, UUID userId, UUID sid, ClientInfo client)
             throws SQLException {
+        record(tx, type, success, userId, sid, client, null);
+    }
+
+    /** As above, naming the admin client that acted. */
+    public void record(Transactions.Tx tx, AuditType type, boolean success, UUID userId, UUID sid, ClientInfo client,
+            String actingClient) throws SQLException {
         try (PreparedStatement s = tx.connection().prepareStatement("INSERT INTO audit_events"
-                + " (id, type, outcome, user_id, sid, client_address, user_agent, occurred_at)"
-                + " VALUES (?, ?, ?, ?, ?, ?, ?, " + DatabaseTime.NOW + ")")) {
+                + " (id, type, outcome, user_id, sid, client_address, user_agent, client_id, occurred_at)"
+                + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, " + DatabaseTime.NOW + ")")) {
             s.setObject(1, UUID.randomUUID());
             s.setString(2, type.code());
             s.setString(3, success ? "success" : "failure");
@@ -58,14 +73,21 @@ public class AuditTrail {
             s.setObject(5, sid);
             s.setString(6, client == null ? null : client.ip());
             s.setString(7, client == null ? null : client.userAgent());
-            time.bind(s, 8);
+            s.setString(8, actingClient);
+            time.bind(s, 9);
             s.executeUpdate();
         }
     }
 
     /** Records an event in a transaction of its own. */
     public void recordAlone(AuditType type, boolean success, UUID userId, UUID sid, ClientInfo client) {
-        QuarkusTransaction.requiringNew().run(() -> record(type, success, userId, sid, client));
+        recordAlone(type, success, userId, sid, client, null);
+    }
+
+    /** Records an event in a transaction of its own, naming the admin client that acted. */
+    public void recordAlone(AuditType type, boolean success, UUID userId, UUID sid, ClientInfo client,
+            String actingClient) {
+        QuarkusTransaction.requiringNew().run(() -> record(type, success, userId, sid, client, actingClient));
     }
 
     /** Page {@code page} (from 0) of the user's own events, newest first, with one extra event if there are more. */

@@ -10,7 +10,23 @@ public enum AuditType {
     PASSWORD_CHANGE("password_change"),
     SESSION_REVOKED("session_revoked"),
     SESSION_EVICTED("session_evicted"),
-    TOKEN_REVOKED("token_revoked");
+    TOKEN_REVOKED("token_revoked"),
+    /** The owner set a new password with a reset token. */
+    PASSWORD_RESET("password_reset"),
+    // admin actions (issue 17): each names the confidential client that acted
+    ADMIN_USER_CREATED("admin_user_created"),
+    ADMIN_USERS_LISTED("admin_users_listed"),
+    ADMIN_USER_READ("admin_user_read"),
+    /** A patch that changed nothing. */
+    ADMIN_USER_UPDATED("admin_user_updated"),
+    ADMIN_ROLES_CHANGED("admin_roles_changed"),
+    ADMIN_USER_DISABLED("admin_user_disabled"),
+    ADMIN_USER_ENABLED("admin_user_enabled"),
+    ADMIN_USER_DELETED("admin_user_deleted"),
+    ADMIN_SESSIONS_LISTED("admin_sessions_listed"),
+    ADMIN_SESSIONS_REVOKED("admin_sessions_revoked"),
+    /** A reset token was issued to the admin client. */
+    ADMIN_PASSWORD_RESET("admin_password_reset");
 
     private final String code;
 

@@ -115,6 +115,13 @@ public interface LatchkeyConfig {
     @WithDefault("5s")
     Duration dbTimeout();
 
+    /**
+     * How long a password-reset token ({@code POST /admin/users/{id}/password-reset}) can be used:
+     * once, within this time, and only while it is the user's newest.
+     */
+    @WithDefault("15m")
+    Duration passwordResetTtl();
+
     /** The public client id accepted by the password and refresh grants of {@code /oauth2/token}. */
     @WithDefault("web")
     String publicClientId();

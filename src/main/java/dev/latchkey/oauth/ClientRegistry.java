@@ -29,6 +29,8 @@ public class ClientRegistry {
 
     public static final int MIN_SECRET_LENGTH = 32;
     public static final String CLIENT_CREDENTIALS = "client_credentials";
+    /** The scope of the admin API: only a confidential client configured with it may ask for it. */
+    public static final String ADMIN_SCOPE = "latchkey:admin";
 
     /** A confidential client as configured. */
     public record Client(String id, byte[] secretHash, Set<String> grants, Set<String> scopes) {
@@ -74,6 +76,15 @@ public class ClientRegistry {
         Set<String> all = new LinkedHashSet<>();
         clients.values().forEach(c -> all.addAll(c.scopes()));
         return all;
+    }
+
+    /**
+     * True if this confidential client is configured with the admin scope now: removing the scope
+     * from its configuration stops its tokens at the next restart, before they expire.
+     */
+    public boolean mayAdminister(String clientId) {
+        Client client = clientId == null ? null : clients.get(clientId);
+        return client != null && client.scopes().contains(ADMIN_SCOPE);
     }
 
     /** Client credentials as sent in an {@code Authorization: Basic} header. */

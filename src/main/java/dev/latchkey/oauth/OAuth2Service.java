@@ -3,6 +3,7 @@ package dev.latchkey.oauth;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -145,6 +146,22 @@ public class OAuth2Service {
         // the client's version key must exist for every live token of the client (see RevocationCache)
         cache.recordMint(Owner.client(client.id()), 0);
         return new ClientToken(issuer.issueForClient(client.id(), granted), granted);
+    }
+
+    /**
+     * The admin API's authorization of a verified, unrevoked access token: a confidential client's
+     * own token carrying {@link ClientRegistry#ADMIN_SCOPE}, issued to a client still configured
+     * with it. A user's token never passes, whatever roles the user has (user tokens carry no
+     * scope). Returns the acting client's id; 403 {@code insufficient_scope} otherwise.
+     */
+    public String requireAdmin(AccessTokenClaims claims) {
+        boolean scoped = !claims.isUserToken() && claims.scope() != null
+                && List.of(claims.scope().trim().split(" +")).contains(ClientRegistry.ADMIN_SCOPE);
+        if (!scoped || !clients.mayAdminister(claims.clientId())) {
+            throw new LatchkeyException(ErrorCode.INSUFFICIENT_SCOPE,
+                    "this endpoint needs a client token with the " + ClientRegistry.ADMIN_SCOPE + " scope");
+        }
+        return claims.clientId();
     }
 
     /** A client's own access token and its scopes. */

@@ -42,11 +42,17 @@ class CacheRebuild {
             return 1
             """);
 
-    /** Users with a session used or revoked within the window: the owners of every possibly live token. */
+    /**
+     * Users with a session used or revoked within the window, and users deleted within it (their
+     * sessions went with them; their last version refuses every token they had): the owners of
+     * every possibly live token.
+     */
     private static final String OWNERS = "SELECT u.id, u.token_version FROM users u WHERE EXISTS"
             + " (SELECT 1 FROM refresh_families f WHERE f.user_id = u.id"
             + " AND (f.last_used_at > " + DatabaseTime.NOW + " - make_interval(secs => ?)"
-            + " OR f.revoked_at > " + DatabaseTime.NOW + " - make_interval(secs => ?)))";
+            + " OR f.revoked_at > " + DatabaseTime.NOW + " - make_interval(secs => ?)))"
+            + " UNION ALL SELECT d.id, d.token_version FROM deleted_users d"
+            + " WHERE d.deleted_at > " + DatabaseTime.NOW + " - make_interval(secs => ?)";
     private static final String SESSIONS = "SELECT id, user_id FROM refresh_families"
             + " WHERE revoked_at > " + DatabaseTime.NOW + " - make_interval(secs => ?)";
     private static final String TOKENS = "SELECT jti, owner FROM denied_access_tokens WHERE expires_at > "
@@ -92,6 +98,8 @@ class CacheRebuild {
                 s.setDouble(2, window.toSeconds());
                 time.bind(s, 3);
                 s.setDouble(4, window.toSeconds());
+                time.bind(s, 5);
+                s.setDouble(6, window.toSeconds());
                 try (ResultSet r = s.executeQuery()) {
                     while (r.next()) {
                         owners.add(Owner.user(r.getObject(1, UUID.class)));

@@ -17,7 +17,7 @@ import io.quarkus.scheduler.Scheduled;
  * Deletes, in bounded batches so that no transaction grows large: families (and, by cascade, their
  * tokens) that ended (revoked or expired) more than {@code latchkey.purge-after} ago, audit events
  * older than {@code latchkey.audit-retention}, and the records of denied access tokens that have
- * expired. Every
+ * expired, expired password-reset tokens and the records of users deleted long ago. Every
  * instance may run it; {@code SKIP LOCKED} keeps them out of each other's way.
  */
 @ApplicationScoped
@@ -47,6 +47,10 @@ public class SessionPurge {
         int events = deleteInBatches("audit_events", "id", "occurred_at", now.minus(config.auditRetention()));
         // a denied token's record is kept until the token could not be accepted anyway
         deleteInBatches("denied_access_tokens", "jti", "expires_at", now.minus(RevocationCache.CLOCK_SKEW));
+        // an expired reset token can never be used; a deleted user's record, once none of their
+        // access tokens can be alive (purge-after is far longer than an access token lives)
+        deleteInBatches("password_reset_tokens", "user_id", "expires_at", now.minus(RevocationCache.CLOCK_SKEW));
+        deleteInBatches("deleted_users", "id", "deleted_at", cutoff);
         if (families > 0 || events > 0) {
             LOG.infof("purged %d ended session(s) older than %s and %d audit event(s)", families, cutoff, events);
         }

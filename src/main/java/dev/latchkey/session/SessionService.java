@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 
@@ -447,6 +448,29 @@ public class SessionService {
         AUDIT.infof("sessions revoked: user %s, %d session(s), every access token, reason %s", userId, count,
                 reason.code());
         return new Revocation<>(count, RevocationWrite.version(Owner.user(userId), version));
+    }
+
+    /**
+     * Inside the caller's transaction (a role change): every access token of the user minted so
+     * far is refused (a raised token version); the sessions stay, and their next refresh mints
+     * with what the user is now.
+     */
+    public Revocation<Void> refuseAccessTokens(Tx tx, UUID userId) throws SQLException {
+        long version = store.raiseTokenVersion(tx, userId);
+        AUDIT.infof("access tokens refused: user %s, every access token, sessions kept", userId);
+        return new Revocation<>(null, RevocationWrite.version(Owner.user(userId), version));
+    }
+
+    /** How many live sessions each of these users has (absent: none). */
+    public Map<UUID, Integer> liveSessionCounts(List<UUID> userIds) {
+        if (userIds.isEmpty()) {
+            return Map.of();
+        }
+        try {
+            return store.countLive(userIds);
+        } catch (SQLException e) {
+            throw new PersistenceException("counting sessions failed", e);
+        }
     }
 
     /**

@@ -9,7 +9,9 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 
@@ -85,11 +87,14 @@ class SessionStore {
             + " AND NOT u.disabled";
 
     /**
-     * Locked ({@code FOR NO KEY UPDATE}): logins of one user serialise, so the session cap counts
-     * right, and a raised token version commits before or after a login, never during it.
+     * Records the login ({@code last_login_at}, rolled back with the rest if the login fails) and
+     * so locks the row ({@code FOR NO KEY UPDATE}, as every update of non-key columns): logins of
+     * one user serialise, so the session cap counts right, and a raised token version (or a
+     * disable, or a delete) commits before or after a login, never during it.
      */
-    private static final String USER_FOR_LOGIN = "SELECT username, roles, disabled, token_version, " + DatabaseTime.NOW
-            + ", txid_current(), pg_backend_pid() FROM users WHERE id = ? FOR NO KEY UPDATE";
+    private static final String USER_FOR_LOGIN = "UPDATE users SET last_login_at = " + DatabaseTime.NOW
+            + " WHERE id = ? RETURNING username, roles, disabled, token_version, last_login_at,"
+            + " txid_current(), pg_backend_pid()";
 
     private static final String INSERT_FAMILY = "INSERT INTO refresh_families (id, user_id, created_at, last_used_at,"
             + " idle_expires_at, absolute_expires_at, user_agent, ip) VALUES (?, ?, ?, ?, ?, ?, ?, ?)";
@@ -108,6 +113,10 @@ class SessionStore {
     private static final String COUNT_LIVE = "SELECT count(*) FROM refresh_families WHERE user_id = ?"
             + " AND revoked_at IS NULL AND idle_expires_at > " + DatabaseTime.NOW + " AND absolute_expires_at > "
             + DatabaseTime.NOW;
+
+    private static final String COUNT_LIVE_PER_USER = "SELECT user_id, count(*) FROM refresh_families"
+            + " WHERE user_id = ANY (?) AND revoked_at IS NULL AND idle_expires_at > " + DatabaseTime.NOW
+            + " AND absolute_expires_at > " + DatabaseTime.NOW + " GROUP BY user_id";
 
     private static final String EVICT = "UPDATE refresh_families SET revoked_at = " + DatabaseTime.NOW
             + ", revoke_reason = 'evicted' WHERE id IN (SELECT id FROM refresh_families WHERE user_id = ?"
@@ -297,6 +306,22 @@ class SessionStore {
                 r.next();
                 return r.getInt(1);
             }
+        }
+    }
+
+    /** How many live sessions each of these users has; users without any are absent. */
+    Map<UUID, Integer> countLive(List<UUID> userIds) throws SQLException {
+        try (Connection c = dataSource.getConnection(); PreparedStatement s = c.prepareStatement(COUNT_LIVE_PER_USER)) {
+            s.setArray(1, c.createArrayOf("uuid", userIds.toArray()));
+            time.bind(s, 2);
+            time.bind(s, 3);
+            Map<UUID, Integer> counts = new HashMap<>();
+            try (ResultSet r = s.executeQuery()) {
+                while (r.next()) {
+                    counts.put(r.getObject(1, UUID.class), r.getInt(2));
+                }
+            }
+            return counts;
         }
     }
 

@@ -10,6 +10,7 @@ import java.util.Map;
 
 import org.junit.jupiter.api.Test;
 
+import dev.latchkey.testsupport.AdminApi;
 import dev.latchkey.testsupport.Expect;
 import dev.latchkey.testsupport.TestUsers;
 import io.quarkus.test.junit.QuarkusTest;
@@ -70,5 +71,14 @@ public class AllowedOriginsTest {
                 .header("Access-Control-Allow-Origin", nullValue());
         Expect.refusal(TestUsers.cookieLogin(TestUsers.register(), "http://localhost:5174"), 403, "access_denied")
                 .header("Access-Control-Allow-Origin", nullValue());
+    }
+
+    @Test
+    void theAdminApiGetsNoCorsEvenFromAnAllowedOrigin() {
+        Expect.error(given().header("Origin", SPA).header("Access-Control-Request-Method", "GET")
+                .header("Access-Control-Request-Headers", "authorization").options("/admin/users"), 403, "access_denied");
+        AdminApi.admin().header("Origin", SPA).get("/admin/users").then().statusCode(200)
+                .header("Access-Control-Allow-Origin", nullValue())
+                .header("Access-Control-Allow-Credentials", nullValue());
     }
 }

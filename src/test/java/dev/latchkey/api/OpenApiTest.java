@@ -29,7 +29,12 @@ class OpenApiTest {
                 Map.entry("/oauth2/token", List.of("post")), Map.entry("/oauth2/revoke", List.of("post")),
                 Map.entry("/oauth2/introspect", List.of("post")), Map.entry("/.well-known/jwks.json", List.of("get")),
                 Map.entry("/.well-known/openid-configuration", List.of("get")),
-                Map.entry("/.well-known/oauth-authorization-server", List.of("get")));
+                Map.entry("/.well-known/oauth-authorization-server", List.of("get")),
+                Map.entry("/auth/password-reset", List.of("post")),
+                Map.entry("/admin/users", List.of("get", "post")),
+                Map.entry("/admin/users/{id}", List.of("get", "patch", "delete")),
+                Map.entry("/admin/users/{id}/sessions", List.of("get", "delete")),
+                Map.entry("/admin/users/{id}/password-reset", List.of("post")));
         for (Map.Entry<String, List<String>> endpoint : endpoints.entrySet()) {
             for (String method : endpoint.getValue()) {
                 String path = "paths.'" + endpoint.getKey() + "'." + method;
@@ -43,5 +48,22 @@ class OpenApiTest {
         assertNotNull(doc.get("paths.'/auth/login'.post.responses.'401'"));
         assertNotNull(doc.get("paths.'/auth/me'.get.security"));
         assertNotNull(doc.get("components.schemas.ErrorResponse"));
+    }
+
+    @Test
+    void theAdminEndpointsNameTheirSecuritySchemeAndScope() {
+        JsonPath doc = given().queryParam("format", "json").get("/q/openapi").then().statusCode(200).extract().jsonPath();
+        assertEquals("oauth2", doc.getString("components.securitySchemes.admin.type"));
+        assertEquals("/oauth2/token", doc.getString("components.securitySchemes.admin.flows.clientCredentials.tokenUrl"));
+        assertNotNull(doc.get("components.securitySchemes.admin.flows.clientCredentials.scopes.'latchkey:admin'"));
+        for (String path : List.of("paths.'/admin/users'.get", "paths.'/admin/users'.post", "paths.'/admin/users/{id}'.get",
+                "paths.'/admin/users/{id}'.patch", "paths.'/admin/users/{id}'.delete",
+                "paths.'/admin/users/{id}/sessions'.get", "paths.'/admin/users/{id}/sessions'.delete",
+                "paths.'/admin/users/{id}/password-reset'.post")) {
+            assertEquals(List.of("latchkey:admin"), doc.getList(path + ".security[0].admin"), path);
+            assertNotNull(doc.get(path + ".responses.'403'"), path + " documents insufficient_scope");
+            assertEquals(List.of("admin"), doc.getList(path + ".tags"), path);
+        }
+        assertNotNull(doc.get("paths.'/admin/users/{id}'.patch.requestBody.content.'application/merge-patch+json'"));
     }
 }

@@ -16,6 +16,7 @@ import jakarta.inject.Inject;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
+import dev.latchkey.testsupport.AdminApi;
 import dev.latchkey.testsupport.Expect;
 import dev.latchkey.testsupport.MutableClock;
 import dev.latchkey.testsupport.TcpProxy;
@@ -105,6 +106,29 @@ class DependencyFaultTest {
         REDIS.restore();
         // the family was not revoked in PostgreSQL either (one transaction with the Redis write)
         eventually(() -> refresh(session.refreshToken()).statusCode() == 200);
+    }
+
+    @Test
+    void anAdminActionThatCannotReachADependencyChangesNothing() {
+        Session session = TestUsers.newSession();
+        String userId = session.user().id();
+        String token = AdminApi.token();
+        REDIS.cut();
+        unavailable(AdminApi.as(token).contentType("application/merge-patch+json").body("{\"disabled\":true}")
+                .patch("/admin/users/" + userId));
+        REDIS.restore();
+        eventually(() -> given().header("Authorization", session.bearer()).get("/auth/me").statusCode() == 200);
+        POSTGRES.cut();
+        unavailable(AdminApi.as(token).contentType("application/merge-patch+json").body("{\"disabled\":true}")
+                .patch("/admin/users/" + userId));
+        unavailable(AdminApi.as(token).delete("/admin/users/" + userId));
+        unavailable(AdminApi.as(token).post("/admin/users/" + userId + "/password-reset"));
+        unavailable(AdminApi.as(token).get("/admin/users"));
+        POSTGRES.restore();
+        eventually(() -> AdminApi.read(userId).statusCode() == 200);
+        AdminApi.read(userId).then().body("disabled", equalTo(false)).body("active_sessions", equalTo(1));
+        given().header("Authorization", session.bearer()).get("/auth/me").then().statusCode(200);
+        refresh(session.refreshToken()).then().statusCode(200);
     }
 
     @Test

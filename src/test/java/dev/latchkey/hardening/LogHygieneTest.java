@@ -21,6 +21,7 @@ import jakarta.inject.Inject;
 import org.junit.jupiter.api.Test;
 
 import dev.latchkey.session.OpaqueTokens;
+import dev.latchkey.testsupport.AdminApi;
 import dev.latchkey.testsupport.Db;
 import dev.latchkey.testsupport.MutableClock;
 import dev.latchkey.testsupport.TestKeys;
@@ -119,6 +120,31 @@ class LogHygieneTest {
         Session final1 = TestUsers.login(new TestUser(user.id(), user.username(), "hygiene passphrase two 2"));
         given().header("Authorization", final1.bearer()).post("/auth/logout-all").then().statusCode(204);
 
+        // the admin API: a client token, a user created with a password, a reset token issued,
+        // guessed at and used, a patch and a delete
+        String adminToken = AdminApi.token();
+        addToken(secrets, adminToken);
+        String made = AdminApi.as(adminToken).contentType(ContentType.JSON)
+                .body(Map.of("username", TestUsers.uniqueName("hygiene-admin"), "password", "hygiene admin made 5"))
+                .post("/admin/users").then().statusCode(201).extract().jsonPath().getString("id");
+        secrets.add("hygiene admin made 5");
+        String resetToken = AdminApi.as(adminToken).post("/admin/users/" + made + "/password-reset").then().statusCode(201)
+                .extract().jsonPath().getString("reset_token");
+        addRefreshToken(secrets, resetToken);
+        String guessed = OpaqueTokens.generate();
+        AdminApi.reset(guessed, "hygiene reset guess 6").then().statusCode(400);
+        addRefreshToken(secrets, guessed);
+        secrets.add("hygiene reset guess 6");
+        AdminApi.reset(resetToken, "hygiene").then().statusCode(400); // too short: the policy's refusal
+        AdminApi.reset(resetToken, "hygiene reset passphrase 7").then().statusCode(204);
+        secrets.add("hygiene reset passphrase 7");
+        String madePhc = (String) new Db(dataSource).single("SELECT password_hash FROM users WHERE id = ?",
+                UUID.fromString(made));
+        secrets.add(madePhc);
+        AdminApi.as(adminToken).contentType("application/merge-patch+json").body("{\"roles\":[\"editor\"],\"disabled\":true}")
+                .patch("/admin/users/" + made).then().statusCode(200);
+        AdminApi.as(adminToken).delete("/admin/users/" + made).then().statusCode(204);
+
         for (Session s : List.of(body, rotated, again, next, last, final1)) {
             addToken(secrets, s.accessToken());
             addRefreshToken(secrets, s.refreshToken());
@@ -136,6 +162,7 @@ class LogHygieneTest {
         String log = readLog();
         assertTrue(log.contains("POST /auth/login"), "the access log was captured");
         assertTrue(log.contains("refresh token reuse detected"), "the audit line was captured");
+        assertTrue(log.contains("password reset token issued"), "the admin audit lines were captured");
         for (String secret : secrets) {
             assertFalse(log.contains(secret),
                     "a secret reached the log: " + secret.substring(0, Math.min(6, secret.length())) + "…");

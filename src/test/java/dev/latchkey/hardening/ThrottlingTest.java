@@ -11,6 +11,8 @@ import jakarta.inject.Inject;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+import dev.latchkey.session.OpaqueTokens;
+import dev.latchkey.testsupport.AdminApi;
 import dev.latchkey.testsupport.Expect;
 import dev.latchkey.testsupport.TestUsers;
 import dev.latchkey.testsupport.TestUsers.TestUser;
@@ -224,5 +226,28 @@ public class ThrottlingTest {
     static Response login(String username, String password) {
         return given().contentType(ContentType.JSON).body(Map.of("username", username, "password", password))
                 .post("/auth/login");
+    }
+
+    @Test
+    void failedPasswordResetsAreThrottledPerAddress() {
+        TestUser user = AdminApi.createUser(null);
+        String valid = AdminApi.resetToken(user.id());
+        for (int i = 0; i < 8; i++) {
+            Expect.error(AdminApi.reset(OpaqueTokens.generate(), "a reset passphrase 2026"), 400, "invalid_grant");
+        }
+        // past the address' limit even a valid token waits: nothing is checked
+        Expect.slowDown(AdminApi.reset(valid, "a reset passphrase 2026"), 600);
+        clearThrottleState();
+        AdminApi.reset(valid, "a reset passphrase 2026").then().statusCode(204); // it was not used up
+    }
+
+    @Test
+    void aResetWithAGoodTokenOrAWeakPasswordDoesNotCount() {
+        for (int i = 0; i < 10; i++) {
+            TestUser user = AdminApi.createUser(null);
+            String token = AdminApi.resetToken(user.id());
+            Expect.error(AdminApi.reset(token, "short"), 400, "invalid_request");
+            AdminApi.reset(token, "a reset passphrase 2026").then().statusCode(204);
+        }
     }
 }

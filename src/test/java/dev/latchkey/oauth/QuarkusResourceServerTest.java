@@ -28,7 +28,10 @@ class QuarkusResourceServerTest {
     public static class JwksOnly implements QuarkusTestProfile {
         @Override
         public Map<String, String> getConfigOverrides() {
-            String port = System.getenv().getOrDefault("LK_TEST_PORT", "8081");
+            // the port this test's service listens on: -Dquarkus.http.test-port when the build sets
+            // it (it then wins over application.properties), else LK_TEST_PORT, as configured there
+            String port = System.getProperty("quarkus.http.test-port",
+                    System.getenv().getOrDefault("LK_TEST_PORT", "8081"));
             // the JWKS URL is all a resource server needs; issuer and audience are set because
             // smallrye-jwt's dev/test mode otherwise expects its own default issuer
             return Map.of("mp.jwt.verify.publickey.location", "http://localhost:" + port + "/.well-known/jwks.json",

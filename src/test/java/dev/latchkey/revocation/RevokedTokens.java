@@ -14,9 +14,11 @@ import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
+import dev.latchkey.testsupport.AdminApi;
 import dev.latchkey.testsupport.MutableClock;
 import dev.latchkey.testsupport.TestUsers;
 import dev.latchkey.testsupport.TestUsers.Session;
+import dev.latchkey.testsupport.TestUsers.TestUser;
 import io.restassured.http.ContentType;
 import io.restassured.response.Response;
 
@@ -35,6 +37,8 @@ final class RevokedTokens {
     /** Refresh tokens whose families were revoked. */
     final Map<String, String> revokedRefresh = new LinkedHashMap<>();
     Session live;
+    /** An admin client's own token, revoked by the client (RFC 7009). */
+    String revokedAdmin;
 
     /** Revokes one token in each way, checking each is refused at once. */
     static RevokedTokens make(MutableClock clock) {
@@ -92,9 +96,42 @@ final class RevokedTokens {
         t.revoked.put("RFC 7009 refresh token", rfcRefresh.accessToken());
         t.revokedRefresh.put("RFC 7009 refresh token", rfcRefresh.refreshToken());
 
+        // the admin API's revocations (issue 17), and an admin client's own token revoked by the client
+        TestUser disabled = AdminApi.createUser(null);
+        Session ofDisabled = TestUsers.login(disabled);
+        AdminApi.patch(disabled.id(), "{\"disabled\":true}").then().statusCode(200);
+        t.revoked.put("admin: user disabled", ofDisabled.accessToken());
+        t.revokedRefresh.put("admin: user disabled", ofDisabled.refreshToken());
+
+        Session ofRoleChanged = TestUsers.login(AdminApi.createUser(null));
+        AdminApi.patch(ofRoleChanged.user().id(), "{\"roles\":[\"editor\"]}").then().statusCode(200);
+        t.revoked.put("admin: roles changed (earlier token)", ofRoleChanged.accessToken());
+
+        Session ofDeleted = TestUsers.login(AdminApi.createUser(null));
+        AdminApi.admin().delete("/admin/users/" + ofDeleted.user().id()).then().statusCode(204);
+        t.revoked.put("admin: user deleted", ofDeleted.accessToken());
+        t.revokedRefresh.put("admin: user deleted", ofDeleted.refreshToken());
+
+        Session ofEnded = TestUsers.login(AdminApi.createUser(null));
+        AdminApi.admin().delete("/admin/users/" + ofEnded.user().id() + "/sessions").then().statusCode(204);
+        t.revoked.put("admin: sessions ended", ofEnded.accessToken());
+        t.revokedRefresh.put("admin: sessions ended", ofEnded.refreshToken());
+
+        TestUser resetUser = AdminApi.createUser(null);
+        Session ofReset = TestUsers.login(resetUser);
+        AdminApi.reset(AdminApi.resetToken(resetUser.id()), "a reset passphrase 77").then().statusCode(204);
+        t.revoked.put("password reset", ofReset.accessToken());
+        t.revokedRefresh.put("password reset", ofReset.refreshToken());
+
+        String adminToken = AdminApi.token();
+        given().contentType(ContentType.URLENC).header("Authorization", AdminApi.basic(AdminApi.CLIENT, AdminApi.SECRET))
+                .formParam("token", adminToken).post("/oauth2/revoke").then().statusCode(200);
+        t.revokedAdmin = adminToken;
+
         t.live = TestUsers.newSession();
 
         t.revoked.forEach((how, token) -> assertEquals(401, meStatus(token), how + ": refused at once"));
+        assertEquals(401, adminStatus(t.revokedAdmin), "the revoked admin token: refused at once");
         assertEquals(200, meStatus(t.live.accessToken()));
         return t;
     }
@@ -117,6 +154,8 @@ final class RevokedTokens {
                 assertTrue(status == 503 || (status == 200 && !introspection.jsonPath().getBoolean("active")),
                         token.getKey() + ": introspection answered " + status + " " + introspection.asString());
             }
+            int admin = adminStatus(revokedAdmin);
+            assertTrue(admin == 401 || admin == 503, "the revoked admin token: /admin/users answered " + admin);
             int control = meStatus(live.accessToken());
             assertTrue(control == 200 || control == 503, "the live token: " + control);
             if (control == 200) {
@@ -131,7 +170,14 @@ final class RevokedTokens {
             assertEquals(false, introspect(token).jsonPath().getBoolean("active"), how + ": inactive");
         });
         revokedRefresh.forEach((how, token) -> refresh(token).then().statusCode(401));
+        assertEquals(401, adminStatus(revokedAdmin), "the revoked admin token: refused once the cache is rebuilt");
+        assertEquals(false, introspect(revokedAdmin).jsonPath().getBoolean("active"));
         assertEquals(200, meStatus(live.accessToken()));
+    }
+
+    /** The status {@code GET /admin/users} answers for this bearer token. */
+    static int adminStatus(String token) {
+        return AdminApi.as(token).get("/admin/users?limit=1").statusCode();
     }
 
     static Response introspect(String token) {

@@ -34,6 +34,9 @@ public class PackagedService implements QuarkusTestResourceLifecycleManager {
                 Map.entry("latchkey.clients.reports.grants", "client_credentials"),
                 Map.entry("latchkey.clients.reports.scopes", "reports:read reports:write"),
                 Map.entry("latchkey.clients.gateway.secret", "gateway-secret-for-tests-only-0123456789"),
+                Map.entry("latchkey.clients.backoffice.secret", "backoffice-secret-for-tests-only-0123456789"),
+                Map.entry("latchkey.clients.backoffice.grants", "client_credentials"),
+                Map.entry("latchkey.clients.backoffice.scopes", "latchkey:admin reports:read"),
                 // every request comes from 127.0.0.1, as in the test profile
                 Map.entry("latchkey.login-max-failures-per-address", "100000"),
                 Map.entry("latchkey.registration-max-per-address", "100000"),
