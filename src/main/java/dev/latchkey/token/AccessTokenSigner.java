@@ -94,7 +94,7 @@ public class AccessTokenSigner {
     /** Amazon Corretto Crypto Provider on a JVM; never in the native executable (no JNI library there). */
     static Provider loadNative() {
         if (ImageMode.current().isNativeImage()) {
-            throw new IllegalStateException("not in a native executable");
+            throw new IllegalStateException("its JNI library is not available in a native executable");
         }
         return Accp.load();
     }
