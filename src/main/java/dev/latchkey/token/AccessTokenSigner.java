@@ -1,5 +1,7 @@
 package dev.latchkey.token;
 
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Method;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.KeyFactory;
@@ -96,7 +98,24 @@ public class AccessTokenSigner {
         if (ImageMode.current().isNativeImage()) {
             throw new IllegalStateException("its JNI library is not available in a native executable");
         }
-        return Accp.load();
+        // by name, not a static reference: the native build leaves ACCP's jar out and links every
+        // class it reaches at build time, so no reachable method may name ACCP's classes
+        try {
+            Class<?> accp = Class.forName(AccessTokenSigner.class.getPackageName() + ".Accp");
+            Method load = accp.getDeclaredMethod("load");
+            load.setAccessible(true);
+            return (Provider) load.invoke(null);
+        } catch (InvocationTargetException e) {
+            if (e.getCause() instanceof RuntimeException runtime) {
+                throw runtime;
+            }
+            if (e.getCause() instanceof Error error) {
+                throw error;
+            }
+            throw new IllegalStateException(e.getCause());
+        } catch (ReflectiveOperationException e) {
+            throw new IllegalStateException("Amazon Corretto Crypto Provider is not on the class path: " + e, e);
+        }
     }
 
     /** Whether the native provider signs (false: the JDK does). */
