@@ -5,6 +5,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyFactory;
 import java.security.PrivateKey;
+import java.security.Provider;
+import java.security.Signature;
 import java.security.spec.PKCS8EncodedKeySpec;
 import java.text.Normalizer;
 import java.time.Instant;
@@ -17,6 +19,9 @@ import java.util.Set;
 import java.util.UUID;
 
 import org.bouncycastle.crypto.generators.Argon2BytesGenerator;
+import org.jose4j.base64url.Base64Url;
+import org.jose4j.jwt.JwtClaims;
+import org.jose4j.jwt.NumericDate;
 import org.bouncycastle.crypto.params.Argon2Parameters;
 
 import io.smallrye.jwt.algorithm.SignatureAlgorithm;
@@ -28,7 +33,12 @@ import io.smallrye.jwt.build.Jwt;
  * <ul>
  * <li>RS256 signing rate with the library and the claim shape the service uses
  * (smallrye-jwt-build {@code Jwt.claims()...jws().sign(privateKey)}, 2048-bit key, kid and typ
- * headers): the work of every refresh and login that no tuning can remove.</li>
+ * headers), i.e. the JDK's SunRsaSign: the work of every refresh and login that no tuning can
+ * remove.</li>
+ * <li>The same RS256 signature the way the service's AccessTokenSigner makes it by default: the
+ * same header and claims, signed with {@code Signature.getInstance("SHA256withRSA", accp)} by
+ * Amazon Corretto Crypto Provider (native) with its own key object. Reported as
+ * {@code rs256_sign_accp}; {@code null} with the reason where ACCP does not load.</li>
  * <li>argon2id verify time with Bouncy Castle's {@code Argon2BytesGenerator} and exactly the
  * service's parameters (argon2id, v=19, m=19456 KiB, t=2, p=1, 32-byte output), called the way
  * {@code PasswordHasher.verify} calls it (a new generator per verification, constant-time
@@ -89,6 +99,45 @@ public class Ceilings {
                     .sign(key);
         };
 
+        // AccessTokenSigner's path: its header is constant, the claims are serialized by jose4j
+        String header = Base64Url.encodeUtf8ByteRepresentation("{\"alg\":\"RS256\",\"typ\":\"at+jwt\",\"kid\":\"" + kid + "\"}");
+        Provider accp = null;
+        String accpError = null;
+        PrivateKey accpKey = null;
+        try {
+            com.amazon.corretto.crypto.provider.AmazonCorrettoCryptoProvider p = com.amazon.corretto.crypto.provider.AmazonCorrettoCryptoProvider.INSTANCE;
+            p.assertHealthy();
+            accpKey = (PrivateKey) KeyFactory.getInstance("RSA", p).translateKey(key);
+            accp = p;
+        } catch (Throwable e) {
+            accpError = e.toString();
+        }
+        Signature accpSignature = accp == null ? null : Signature.getInstance("SHA256withRSA", accp);
+        if (accpSignature != null) {
+            accpSignature.initSign(accpKey);
+        }
+        Runnable signAccp = () -> {
+            long now = Instant.now().getEpochSecond();
+            JwtClaims claims = new JwtClaims();
+            claims.setSubject(sub);
+            claims.setClaim("upn", "bench-user-1");
+            claims.setClaim("preferred_username", "bench-user-1");
+            claims.setClaim("groups", List.of("user"));
+            claims.setClaim("sid", sid);
+            claims.setIssuer("http://localhost:18080");
+            claims.setClaim("jti", UUID.randomUUID().toString());
+            claims.setIssuedAt(NumericDate.fromSeconds(now));
+            claims.setExpirationTime(NumericDate.fromSeconds(now + 900));
+            claims.setAudience("latchkey");
+            String input = header + "." + Base64Url.encodeUtf8ByteRepresentation(claims.toJson());
+            try {
+                accpSignature.update(input.getBytes(StandardCharsets.US_ASCII));
+                sink = input + "." + Base64Url.encode(accpSignature.sign());
+            } catch (java.security.GeneralSecurityException e) {
+                throw new IllegalStateException(e);
+            }
+        };
+
         byte[] password = Normalizer.normalize("bench passphrase 2026 1", Normalizer.Form.NFKC)
                 .getBytes(StandardCharsets.UTF_8);
         byte[] salt = new byte[16];
@@ -102,8 +151,11 @@ public class Ceilings {
         };
 
         Result rs = run(sign, warmup, measure);
+        String accpJson = accp == null ? "null" : run(signAccp, warmup, measure).json();
         Result ar = run(verify, warmup, measure);
-        System.out.println("{\"rs256_sign\":" + rs.json() + ",\"argon2id_verify\":" + ar.json()
+        System.out.println("{\"rs256_sign\":" + rs.json() + ",\"rs256_sign_accp\":" + accpJson
+                + ",\"rs256_sign_accp_error\":" + (accpError == null ? "null" : "\"" + accpError.replace("\\", "/").replace("\"", "'") + "\"")
+                + ",\"argon2id_verify\":" + ar.json()
                 + ",\"java\":\"" + System.getProperty("java.vm.version") + "\",\"available_processors\":"
                 + Runtime.getRuntime().availableProcessors() + ",\"phc_params\":\""
                 + phc.substring(0, phc.indexOf('$', phc.indexOf("m="))) + "\"}");

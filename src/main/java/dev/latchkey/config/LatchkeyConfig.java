@@ -31,6 +31,14 @@ public interface LatchkeyConfig {
     /** Extra PEM public keys kept in the JWKS and accepted for verification during a key rotation. */
     Optional<List<String>> verificationKeysLocation();
 
+    /**
+     * Which implementation computes the access tokens' RS256 signatures: {@code auto} uses Amazon
+     * Corretto Crypto Provider (native, faster) where it loads and passes its self-tests, else the
+     * JDK; {@code jdk} always uses the JDK. The tokens are byte-identical either way.
+     */
+    @WithDefault("auto")
+    SigningProvider signingProvider();
+
     /** Access-token lifetime. */
     @WithDefault("15m")
     Duration accessTokenTtl();
@@ -130,6 +138,13 @@ public interface LatchkeyConfig {
     Map<String, Client> clients();
 
     /** What a detected reuse revokes. */
+    enum SigningProvider {
+        /** Amazon Corretto Crypto Provider where it loads and is healthy, else the JDK. */
+        AUTO,
+        /** The JDK's own RSA implementation (SunRsaSign). */
+        JDK
+    }
+
     enum ReuseRevokes {
         /** Only the family (session) in which the reuse happened. */
         FAMILY,

@@ -2,6 +2,7 @@ package dev.latchkey.token;
 
 import java.time.Clock;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -10,16 +11,15 @@ import java.util.UUID;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import org.eclipse.microprofile.jwt.Claims;
+import org.jose4j.jwt.JwtClaims;
+import org.jose4j.jwt.NumericDate;
 
 import dev.latchkey.config.LatchkeyConfig;
 import dev.latchkey.metrics.LatchkeyMetrics;
-import io.smallrye.jwt.algorithm.SignatureAlgorithm;
-import io.smallrye.jwt.build.Jwt;
-import io.smallrye.jwt.build.JwtClaimsBuilder;
 
 /**
  * Mints RS256 access tokens in the RFC 9068 profile ({@code typ: at+jwt}) with exactly the
- * claims of the contract.
+ * claims of the contract. {@link AccessTokenSigner} serializes and signs them.
  */
 @ApplicationScoped
 public class AccessTokenIssuer {
@@ -34,13 +34,13 @@ public class AccessTokenIssuer {
      */
     public static final String TOKEN_VERSION = "token_version";
 
-    private final SigningKeys keys;
+    private final AccessTokenSigner signer;
     private final LatchkeyConfig config;
     private final Clock clock;
     private final LatchkeyMetrics metrics;
 
-    public AccessTokenIssuer(SigningKeys keys, LatchkeyConfig config, Clock clock, LatchkeyMetrics metrics) {
-        this.keys = keys;
+    public AccessTokenIssuer(AccessTokenSigner signer, LatchkeyConfig config, Clock clock, LatchkeyMetrics metrics) {
+        this.signer = signer;
         this.config = config;
         this.clock = clock;
         this.metrics = metrics;
@@ -61,47 +61,64 @@ public class AccessTokenIssuer {
      */
     public IssuedAccessToken issueForUser(UUID userId, String username, List<String> roles, UUID sid, long tokenVersion,
             Instant issuedAt) {
-        JwtClaimsBuilder claims = Jwt.claims()
-                .subject(userId.toString())
-                .upn(username)
-                .preferredUserName(username)
-                .groups(new HashSet<>(roles))
-                .claim("sid", sid.toString())
-                .claim(CLIENT_ID, config.publicClientId())
-                .claim(TOKEN_VERSION, tokenVersion);
-        return sign(claims, issuedAt);
+        return sign(userClaims(userId, username, roles, sid, config.publicClientId(), tokenVersion), issuedAt);
     }
 
     /** A token for a confidential client itself ({@code client_credentials}): {@code sub} is the client. */
     public IssuedAccessToken issueForClient(String clientId, Set<String> scopes) {
-        JwtClaimsBuilder claims = Jwt.claims()
-                .subject(clientId)
-                .claim(CLIENT_ID, clientId);
-        if (!scopes.isEmpty()) {
-            claims.claim("scope", String.join(" ", scopes));
-        }
-        return sign(claims, clock.instant());
+        return sign(clientClaims(clientId, scopes), clock.instant());
     }
 
-    private IssuedAccessToken sign(JwtClaimsBuilder claims, Instant issuedAt) {
+    /*
+     * The claims are built the way smallrye-jwt-build's Jwt.claims() builds them (a jose4j JwtClaims,
+     * sets turned into lists in the set's order, one audience as a string), in the same order, so the
+     * payload is byte for byte what Jwt.claims()...jws().sign(key) wrote before AccessTokenSigner
+     * (AccessTokenSignerTest compares the two).
+     */
+
+    static JwtClaims userClaims(UUID userId, String username, List<String> roles, UUID sid, String clientId,
+            long tokenVersion) {
+        JwtClaims claims = new JwtClaims();
+        claims.setSubject(userId.toString());
+        claims.setClaim(Claims.upn.name(), username);
+        claims.setClaim(Claims.preferred_username.name(), username);
+        claims.setClaim(Claims.groups.name(), new ArrayList<>(new HashSet<>(roles)));
+        claims.setClaim("sid", sid.toString());
+        claims.setClaim(CLIENT_ID, clientId);
+        claims.setClaim(TOKEN_VERSION, tokenVersion);
+        return claims;
+    }
+
+    static JwtClaims clientClaims(String clientId, Set<String> scopes) {
+        JwtClaims claims = new JwtClaims();
+        claims.setSubject(clientId);
+        claims.setClaim(CLIENT_ID, clientId);
+        if (!scopes.isEmpty()) {
+            claims.setClaim("scope", String.join(" ", scopes));
+        }
+        return claims;
+    }
+
+    /** The registered claims every token ends with, after the token's own. */
+    static void stamp(JwtClaims claims, String issuer, UUID jti, Instant issuedAt, Instant expiresAt,
+            List<String> audience) {
+        claims.setIssuer(issuer);
+        claims.setClaim(Claims.jti.name(), jti.toString());
+        claims.setIssuedAt(NumericDate.fromSeconds(issuedAt.getEpochSecond()));
+        claims.setExpirationTime(NumericDate.fromSeconds(expiresAt.getEpochSecond()));
+        if (audience.size() == 1) {
+            claims.setAudience(audience.get(0));
+        } else {
+            claims.setAudience(new ArrayList<>(new HashSet<>(audience)));
+        }
+    }
+
+    private IssuedAccessToken sign(JwtClaims claims, Instant issuedAt) {
         Instant now = Instant.ofEpochSecond(issuedAt.getEpochSecond());
         Instant expiresAt = now.plus(config.accessTokenTtl());
         UUID jti = UUID.randomUUID();
-        List<String> audience = config.audience();
-        claims.issuer(config.issuer())
-                .claim(Claims.jti.name(), jti.toString())
-                .issuedAt(now.getEpochSecond())
-                .expiresAt(expiresAt.getEpochSecond());
-        if (audience.size() == 1) {
-            claims.audience(audience.get(0));
-        } else {
-            claims.audience(new HashSet<>(audience));
-        }
-        String token = metrics.timeSigning(() -> claims.jws()
-                .algorithm(SignatureAlgorithm.RS256)
-                .keyId(keys.signing().kid())
-                .header("typ", TYPE)
-                .sign(keys.signingPrivateKey()));
+        stamp(claims, config.issuer(), jti, now, expiresAt, config.audience());
+        String token = metrics.timeSigning(() -> signer.sign(claims));
         return new IssuedAccessToken(token, jti, now, expiresAt);
     }
 }
