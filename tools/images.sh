@@ -229,9 +229,11 @@ login_burst() {
 migrations_applied() {
   local applied expected
   applied=$(psql -h 127.0.0.1 -U postgres -tAc "SELECT count(*) FROM flyway_schema_history WHERE success" "$DATABASE")
-  expected=$(find src/main/resources/db/migration -name 'V*.sql' | wc -l)
+  # SQL migrations and the Java ones (quarkus.flyway.locations names both)
+  expected=$(find src/main/resources/db/migration src/main/java/dev/latchkey/db/migration \
+    \( -name 'V*__*.sql' -o -name 'V*__*.java' \) 2>/dev/null | wc -l)
   if [ "$applied" != "$expected" ]; then
-    problem "$CURRENT: $applied migrations applied in $DATABASE, $expected in src/main/resources/db/migration"
+    problem "$CURRENT: $applied migrations applied in $DATABASE, $expected in the source (db/migration, SQL and Java)"
     return 1
   fi
   echo "  ok  a new database, migrated by the image's Flyway: $applied of $expected migrations"
