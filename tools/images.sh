@@ -380,6 +380,15 @@ prove() {
       problem "$name: WARN/ERROR in the log of start $i ($STATE/$ctr.log):"
       cut -c1-300 <<<"$lines" | sed 's/^/    /' >&2
     fi
+    # who signs the access tokens: native code in the JVM image (its library loads from lib/native,
+    # /tmp being noexec), the JDK in the native executables
+    signer=$(grep -o 'access tokens are signed (RS256) by [A-Za-z]*' "$STATE/$ctr.log" | head -1 | awk '{print $NF}')
+    expected_signer=$([ "$name" = jvm ] && echo AmazonCorrettoCryptoProvider || echo the)
+    if [ "$signer" = "$expected_signer" ]; then
+      [ "$i" = 1 ] && echo "  ok  RS256 signed by $([ "$signer" = the ] && echo 'the JDK' || echo "$signer")"
+    else
+      problem "$name: access tokens signed by '${signer:-?}', expected '$expected_signer' ($STATE/$ctr.log)"
+    fi
     podman rm -f -t 0 "$ctr" >/dev/null
   done
   RESULTS+=("$name|$(podman image inspect -f '{{.Size}}' "$image")|${starts[*]}|${cpus[*]}|${started_in[*]}|$idle|$after|$loaded|$peak")
