@@ -141,8 +141,10 @@ function javacFor(java) {
 
 // ---- 1. ceilings, before the service starts (the machine is as quiet as it gets) ---------------
 async function measureCeilings() {
-  // the jar's libraries (for a native executable: the JVM build's, env CEILINGS_APP_DIR overrides)
-  const appDir = isNative ? (env.CEILINGS_APP_DIR || path.join(cfg.repo, 'target/quarkus-app')) : path.dirname(cfg.jar);
+  // the jar's libraries (for a native executable: the JVM build's); env CEILINGS_APP_DIR overrides
+  // (bench/compare.sh sets it to this checkout's, so old and new commits get the same ceilings)
+  const appDir = env.CEILINGS_APP_DIR
+    || (isNative ? path.join(cfg.repo, 'target/quarkus-app') : path.dirname(cfg.jar));
   const lib = path.join(appDir, 'lib');
   const cp = `${lib}/boot/*:${lib}/main/*`;
   const src = path.join(cfg.repo, 'bench/ceilings/Ceilings.java');

@@ -36,6 +36,8 @@ if [[ ! -f "$BASE_DIR/target/quarkus-app/quarkus-run.jar" ]]; then
   (cd "$BASE_DIR" && ./mvnw -B -q package -DskipTests)
 fi
 
+# the ceilings of both variants from this checkout's libraries (an old commit may lack one)
+export CEILINGS_APP_DIR=${CEILINGS_APP_DIR:-$REPO/target/quarkus-app}
 mkdir -p "$BENCH_DIR/results"
 STAMP=$(date -u +%Y%m%dT%H%M%SZ)
 FILES=()
