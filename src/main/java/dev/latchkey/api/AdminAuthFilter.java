@@ -1,12 +1,10 @@
 package dev.latchkey.api;
 
 import jakarta.ws.rs.container.ContainerRequestContext;
-import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.Response;
 
 import org.jboss.resteasy.reactive.server.ServerRequestFilter;
 
-import dev.latchkey.error.LatchkeyException;
 import dev.latchkey.oauth.OAuth2Service;
 import dev.latchkey.token.AccessTokenVerifier;
 import io.smallrye.mutiny.Uni;
@@ -31,19 +29,6 @@ public class AdminAuthFilter {
     @AdminAuth
     @ServerRequestFilter
     public Uni<Response> authenticate(ContainerRequestContext request) {
-        String token;
-        try {
-            token = BearerAuthFilter.bearerToken(request.getHeaderString(HttpHeaders.AUTHORIZATION));
-        } catch (LatchkeyException e) {
-            return Uni.createFrom().item(ErrorMapper.toResponse(e));
-        }
-        return verifier.verify(token, false)
-                .map(claims -> {
-                    oauth.requireAdmin(claims);
-                    current.set(claims);
-                    return (Response) null;
-                })
-                .onFailure(LatchkeyException.class)
-                .recoverWithItem(e -> ErrorMapper.toResponse((LatchkeyException) e));
+        return BearerAuthFilter.authenticate(request, verifier, false, oauth::requireAdmin, current);
     }
 }

@@ -1,5 +1,7 @@
 package dev.latchkey.api;
 
+import java.util.function.Consumer;
+
 import jakarta.ws.rs.container.ContainerRequestContext;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.Response;
@@ -7,6 +9,7 @@ import jakarta.ws.rs.core.Response;
 import org.jboss.resteasy.reactive.server.ServerRequestFilter;
 
 import dev.latchkey.error.LatchkeyException;
+import dev.latchkey.token.AccessTokenClaims;
 import dev.latchkey.token.AccessTokenVerifier;
 import io.smallrye.mutiny.Uni;
 
@@ -28,14 +31,26 @@ public class BearerAuthFilter {
     @BearerAuth
     @ServerRequestFilter
     public Uni<Response> authenticate(ContainerRequestContext request) {
+        return authenticate(request, verifier, true, claims -> {
+        }, current);
+    }
+
+    /**
+     * The one bearer check of every filter: the header's token verified ({@code userTokensOnly}:
+     * refuse client tokens), then {@code check} (which throws to refuse), then the claims made
+     * current; a refusal is answered in the error shape, and {@code null} lets the request through.
+     */
+    static Uni<Response> authenticate(ContainerRequestContext request, AccessTokenVerifier verifier,
+            boolean userTokensOnly, Consumer<AccessTokenClaims> check, CurrentToken current) {
         String token;
         try {
             token = bearerToken(request.getHeaderString(HttpHeaders.AUTHORIZATION));
         } catch (LatchkeyException e) {
             return Uni.createFrom().item(ErrorMapper.toResponse(e));
         }
-        return verifier.verify(token, true)
+        return verifier.verify(token, userTokensOnly)
                 .map(claims -> {
+                    check.accept(claims);
                     current.set(claims);
                     return (Response) null;
                 })
