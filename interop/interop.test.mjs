@@ -18,10 +18,13 @@
 
 import assert from 'node:assert/strict';
 import { randomBytes, randomUUID } from 'node:crypto';
-import { before, describe, it } from 'node:test';
+import { after, before, describe, it } from 'node:test';
 
 import * as jose from 'jose';
+import { createServer } from 'node:http';
+
 import * as client from 'openid-client';
+import { Webhook, WebhookVerificationError } from 'standardwebhooks';
 
 const ISSUER = process.env.LK_INTEROP_ISSUER ?? 'http://localhost:18280';
 const GRACE_SECONDS = Number(process.env.LK_INTEROP_GRACE_SECONDS ?? 1);
@@ -29,6 +32,8 @@ const AUDIENCE = 'latchkey';
 const PUBLIC_CLIENT = 'web';
 const REPORTS = { id: 'reports', secret: required('LK_INTEROP_REPORTS_SECRET') };
 const GATEWAY = { id: 'gateway', secret: required('LK_INTEROP_GATEWAY_SECRET') };
+const WEBHOOK_PORT = Number(process.env.LK_INTEROP_WEBHOOK_PORT ?? 18281);
+const WEBHOOK_SECRET = required('LK_INTEROP_WEBHOOK_SECRET');
 const TIMEOUT = 60_000; // generous: a shared 2-core machine, and argon2id on every password grant
 
 // unique per run: the database is kept between runs
@@ -109,7 +114,38 @@ function passwordGrant() {
   return client.genericGrantRequest(web, 'password', { username, password });
 }
 
+// The application's webhook receiver: every delivery as it came (raw body and headers), verified
+// only later, by the Standard Webhooks library, never by our code. Listening before the first
+// event (the registration in before()) can be written.
+const deliveries = [];
+const receiver = createServer((request, response) => {
+  const chunks = [];
+  request.on('data', (chunk) => chunks.push(chunk));
+  request.on('end', () => {
+    deliveries.push({ headers: request.headers, body: Buffer.concat(chunks).toString('utf8') });
+    response.writeHead(204).end();
+  });
+});
+await new Promise((resolve) => receiver.listen(WEBHOOK_PORT, '127.0.0.1', resolve));
+
+/** Waits for a delivered event of this type for the test user; returns it verified, parsed. */
+async function event(type, count = 1) {
+  const deadline = Date.now() + 30_000;
+  for (;;) {
+    const verified = deliveries
+      .map((d) => ({ ...d, event: new Webhook(WEBHOOK_SECRET).verify(d.body, d.headers) }))
+      .filter((d) => d.event.type === type && d.event.data.user_id === userId);
+    if (verified.length >= count) {
+      return verified[count - 1];
+    }
+    assert.ok(Date.now() < deadline, `no ${type} event within 30 s (${deliveries.length} deliveries)`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
 describe('Latchkey with openid-client and jose', { timeout: 10 * TIMEOUT }, () => {
+  after(() => receiver.close());
+
   before(async () => {
     // registration is Latchkey's own API, not OAuth: plain fetch
     const response = await fetch(`${ISSUER}/auth/register`, {
@@ -372,5 +408,55 @@ describe('Latchkey with openid-client and jose', { timeout: 10 * TIMEOUT }, () =
     // RFC 7009 §2.2: an unknown token is not an error; revoking twice neither
     await client.tokenRevocation(web, randomBytes(32).toString('base64url'));
     await client.tokenRevocation(web, revoked.access_token);
+  });
+
+  it('7. webhooks: standardwebhooks verifies the user.registered event, and refuses a tampered one', { timeout: TIMEOUT }, async () => {
+    const registered = await event('user.registered');
+    assert.deepEqual(registered.event.data, { user_id: userId, username });
+    assert.match(registered.event.timestamp, /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z$/);
+    assert.match(registered.headers['webhook-signature'], /^v1,/);
+    assert.equal(registered.headers['webhook-id'].length > 0, true);
+    const tampered = registered.body.replace(username, `${username}x`);
+    assert.throws(() => new Webhook(WEBHOOK_SECRET).verify(tampered, registered.headers), WebhookVerificationError);
+    const otherSecret = `whsec_${randomBytes(32).toString('base64')}`;
+    assert.throws(() => new Webhook(otherSecret).verify(registered.body, registered.headers), WebhookVerificationError);
+    // the reuse detected in test 4 was reported, with where the reused token came from
+    const reuse = await event('session.reuse_detected');
+    assert.equal(reuse.event.data.sessions_revoked, 1);
+    assert.equal(typeof reuse.event.data.ip, 'string');
+  });
+
+  it('8. self-service password reset: the token arrives by webhook, sets the password, and the change is reported', { timeout: TIMEOUT }, async () => {
+    const ask = await fetch(`${ISSUER}/auth/password-reset/request`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ username: username.toUpperCase() }),
+    });
+    assert.equal(ask.status, 202);
+    const unknown = await fetch(`${ISSUER}/auth/password-reset/request`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ username: `nobody-${run}` }),
+    });
+    assert.equal(unknown.status, 202, 'the same answer for a user that does not exist');
+    assert.equal(await unknown.text(), await ask.text());
+
+    const requested = await event('user.password_reset_requested');
+    assert.equal(requested.event.data.username, username);
+    assert.ok(Date.parse(requested.event.data.expires_at) > Date.now());
+    const newPassword = `reset passphrase ${run}`;
+    const reset = await fetch(`${ISSUER}/auth/password-reset`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ reset_token: requested.event.data.reset_token, new_password: newPassword }),
+    });
+    assert.equal(reset.status, 204);
+    const changed = await event('user.password_changed');
+    assert.equal(changed.event.data.reason, 'reset');
+    assert.equal(typeof changed.event.data.sessions_revoked, 'number');
+    // the library's password grant works with the new password, not with the old one
+    await rejectsWithOAuthError(passwordGrant(), 'invalid_grant', 400);
+    const grant = await client.genericGrantRequest(web, 'password', { username, password: newPassword });
+    await verifyAccessToken(grant.access_token);
   });
 });

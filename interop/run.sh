@@ -13,6 +13,7 @@ cd "$(dirname "$0")/.."
 ROOT=$PWD
 
 PORT=${LK_INTEROP_PORT:-18280}
+WEBHOOK_PORT=${LK_INTEROP_WEBHOOK_PORT:-18281}   # the test's own webhook receiver
 DB=${LK_INTEROP_DB:-latchkey_interop}
 REDIS=${LK_INTEROP_REDIS:-redis://127.0.0.1:6379/4}
 # The refresh grace window, short so that the reuse test waits 1 s instead of the default 10 s.
@@ -27,7 +28,7 @@ npm_ci_if_needed interop
 mkdir -p "$RUN_DIR"
 throwaway_key "$RUN_DIR/signing.pem"
 fresh_state "$DB" "$REDIS"
-refuse_ports_in_use "$PORT"
+refuse_ports_in_use "$PORT" "$WEBHOOK_PORT"
 
 # Two confidential clients with fresh secrets for this run: "reports" gets tokens for itself
 # (client_credentials), "gateway" may only introspect and revoke. The "-" is deliberate:
@@ -35,6 +36,8 @@ refuse_ports_in_use "$PORT"
 # the service has to decode it.
 REPORTS_SECRET=reports-$(openssl rand -hex 20)
 GATEWAY_SECRET=gateway-$(openssl rand -hex 20)
+# Events go to the test's receiver, signed with a fresh Standard Webhooks secret.
+WEBHOOK_SECRET=whsec_$(openssl rand -base64 32)
 
 # Every request comes from 127.0.0.1 and the throttling counters live in Redis between runs:
 # the per-address limits are raised (as in the test profile) so that running this in a loop
@@ -46,6 +49,8 @@ LATCHKEY_CLIENTS_REPORTS_SECRET=$REPORTS_SECRET \
 LATCHKEY_CLIENTS_REPORTS_GRANTS=client_credentials \
 LATCHKEY_CLIENTS_REPORTS_SCOPES='reports:read reports:write' \
 LATCHKEY_CLIENTS_GATEWAY_SECRET=$GATEWAY_SECRET \
+LATCHKEY_WEBHOOK_URL=http://127.0.0.1:$WEBHOOK_PORT/hooks/latchkey \
+LATCHKEY_WEBHOOK_SECRET=$WEBHOOK_SECRET \
   start_service "$PORT" "$DB" "$REDIS" "$RUN_DIR/signing.pem" "$RUN_DIR/service.log"
 wait_until_ready "$PORT"
 assert_quiet_start
@@ -56,6 +61,8 @@ LK_INTEROP_ISSUER=http://localhost:$PORT \
 LK_INTEROP_GRACE_SECONDS=$GRACE_SECONDS \
 LK_INTEROP_REPORTS_SECRET=$REPORTS_SECRET \
 LK_INTEROP_GATEWAY_SECRET=$GATEWAY_SECRET \
+LK_INTEROP_WEBHOOK_PORT=$WEBHOOK_PORT \
+LK_INTEROP_WEBHOOK_SECRET=$WEBHOOK_SECRET \
   run_test node --test --test-reporter=spec interop.test.mjs
 if [ $TEST_STATUS -ne 0 ]; then
   echo "interop tests failed; the service log is interop/.run/service.log" >&2

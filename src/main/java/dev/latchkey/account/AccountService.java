@@ -3,11 +3,13 @@ package dev.latchkey.account;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
+import org.hibernate.Session;
 import org.hibernate.exception.ConstraintViolationException;
 import org.jboss.logging.Logger;
 
@@ -17,9 +19,12 @@ import dev.latchkey.audit.ClientInfo;
 import dev.latchkey.config.InputLimits;
 import dev.latchkey.error.ErrorCode;
 import dev.latchkey.error.LatchkeyException;
+import dev.latchkey.events.EventOutbox;
+import dev.latchkey.events.EventType;
 import dev.latchkey.metrics.LatchkeyMetrics;
 import dev.latchkey.session.RevokeReason;
 import dev.latchkey.session.SessionService;
+import io.quarkus.hibernate.orm.panache.Panache;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 
 /**
@@ -39,10 +44,12 @@ public class AccountService {
     private final AuditTrail audit;
     private final LatchkeyMetrics metrics;
     private final UserStore users;
+    private final EventOutbox events;
 
     public AccountService(PasswordHasher hasher, PasswordPolicy policy, SessionService sessions, Clock clock,
-            LoginThrottle throttle, AuditTrail audit, LatchkeyMetrics metrics, UserStore users) {
+            LoginThrottle throttle, AuditTrail audit, LatchkeyMetrics metrics, UserStore users, EventOutbox events) {
         this.users = users;
+        this.events = events;
         this.hasher = hasher;
         this.policy = policy;
         this.sessions = sessions;
@@ -88,6 +95,10 @@ public class AccountService {
                 user.passwordChangedAt = hash == null ? null : now;
                 user.persistAndFlush();
                 audit.record(event, true, user.id, null, client, actingClient);
+                // on the JDBC connection of this same transaction
+                Panache.getEntityManager().unwrap(Session.class).doWork(connection -> events.write(connection,
+                        EventType.USER_REGISTERED, user.id,
+                        EventOutbox.data("user_id", user.id.toString(), "username", user.username)));
                 AUDIT.infof("user created: %s%s", user.id, actingClient == null ? "" : " by client " + actingClient);
                 return user;
             });
@@ -198,10 +209,17 @@ public class AccountService {
             SessionService.Revocation<Integer> others = sessions.revokeOthers(tx, userId, keepSession,
                     RevokeReason.PASSWORD_CHANGE);
             audit.record(tx, AuditType.PASSWORD_CHANGE, true, userId, keepSession, client);
+            events.write(tx.connection(), EventType.USER_PASSWORD_CHANGED, userId,
+                    passwordChanged(userId, others.result(), "change"));
             return others;
         });
         metrics.logout("password_change");
         AUDIT.infof("password changed: user %s", userId);
+    }
+
+    /** The data of {@code user.password_changed}. */
+    static Map<String, Object> passwordChanged(UUID userId, int sessionsRevoked, String reason) {
+        return EventOutbox.data("user_id", userId.toString(), "sessions_revoked", sessionsRevoked, "reason", reason);
     }
 
     /** A failed login: counted for throttling, metrics and (for known users) the audit trail; then 401. */

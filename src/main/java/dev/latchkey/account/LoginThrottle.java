@@ -172,7 +172,19 @@ public class LoginThrottle {
 
     /** Counts a registration attempt from this address; 429 past the limit. */
     public void checkRegistration(String address) {
-        String key = "lk:throttle:{a:" + safeAddress(address) + "}:register";
+        countForAddress("register", address);
+    }
+
+    /**
+     * Counts a self-service password-reset request from this address, as registrations are
+     * counted (and with their limit, on a counter of its own); 429 past the limit.
+     */
+    public void checkResetRequest(String address) {
+        countForAddress("reset-request", address);
+    }
+
+    private void countForAddress(String purpose, String address) {
+        String key = "lk:throttle:{a:" + safeAddress(address) + "}:" + purpose;
         long count = RedisCalls.call("throttle counters", () -> increment(key));
         if (count > maxRegistrations) {
             throw slowDown(RedisCalls.call("throttle counters", () -> keyCommands.ttl(key)));

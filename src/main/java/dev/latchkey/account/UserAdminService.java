@@ -19,6 +19,8 @@ import dev.latchkey.audit.ClientInfo;
 import dev.latchkey.db.Transactions.Tx;
 import dev.latchkey.error.ErrorCode;
 import dev.latchkey.error.LatchkeyException;
+import dev.latchkey.events.EventOutbox;
+import dev.latchkey.events.EventType;
 import dev.latchkey.metrics.LatchkeyMetrics;
 import dev.latchkey.revocation.RevocationWrite;
 import dev.latchkey.session.RevokeReason;
@@ -59,10 +61,12 @@ public class UserAdminService {
     private final UserStore store;
     private final AuditTrail audit;
     private final LatchkeyMetrics metrics;
+    private final EventOutbox events;
 
     UserAdminService(AccountService accounts, SessionService sessions, UserStore store, AuditTrail audit,
-            LatchkeyMetrics metrics) {
+            LatchkeyMetrics metrics, EventOutbox events) {
         this.metrics = metrics;
+        this.events = events;
         this.accounts = accounts;
         this.sessions = sessions;
         this.store = store;
@@ -133,11 +137,15 @@ public class UserAdminService {
         if (rolesChange) {
             store.setRoles(tx, id, roles);
             audit.record(tx, AuditType.ADMIN_ROLES_CHANGED, true, id, null, client, actingClient);
+            events.write(tx.connection(), EventType.USER_ROLES_CHANGED, id,
+                    EventOutbox.data("user_id", id.toString(), "roles", roles));
         }
         if (disabling || enabling) {
             store.setDisabled(tx, id, disabling);
             audit.record(tx, disabling ? AuditType.ADMIN_USER_DISABLED : AuditType.ADMIN_USER_ENABLED, true, id, null,
                     client, actingClient);
+            events.write(tx.connection(), disabling ? EventType.USER_DISABLED : EventType.USER_ENABLED, id,
+                    EventOutbox.data("user_id", id.toString()));
         }
         if (!rolesChange && !disabling && !enabling) {
             audit.record(tx, AuditType.ADMIN_USER_UPDATED, true, id, null, client, actingClient);
@@ -164,6 +172,7 @@ public class UserAdminService {
             Revocation<Integer> everything = sessions.revokeEverything(tx, id, RevokeReason.USER_DELETED);
             store.delete(tx, id, tokenVersion(everything));
             audit.record(tx, AuditType.ADMIN_USER_DELETED, true, id, null, client, actingClient);
+            events.write(tx.connection(), EventType.USER_DELETED, id, EventOutbox.data("user_id", id.toString()));
             AUDIT.infof("user deleted by client %s: %s", actingClient, id);
             return everything;
         });

@@ -47,6 +47,10 @@ class UserStore {
     /** A lock for a change of the row's non-key columns; concurrent logins of the user wait for it. */
     private static final String LOCK = "SELECT " + COLUMNS + " FROM users WHERE id = ? FOR NO KEY UPDATE";
 
+    /** The user with this (canonical) username, locked as {@link #LOCK} locks it. */
+    private static final String LOCK_BY_USERNAME = "SELECT " + COLUMNS
+            + " FROM users WHERE username = ? FOR NO KEY UPDATE";
+
     /** A lock for a delete (also holds off new sessions, whose foreign key needs the row). */
     private static final String LOCK_FOR_DELETE = "SELECT " + COLUMNS + " FROM users WHERE id = ? FOR UPDATE";
 
@@ -66,7 +70,8 @@ class UserStore {
     private static final String REPLACE_RESET_TOKEN = "INSERT INTO password_reset_tokens"
             + " (user_id, token_hash, created_at, expires_at) VALUES (?, ?, " + DatabaseTime.NOW + ", "
             + DatabaseTime.NOW + " + make_interval(secs => ?)) ON CONFLICT (user_id) DO UPDATE"
-            + " SET token_hash = EXCLUDED.token_hash, created_at = EXCLUDED.created_at, expires_at = EXCLUDED.expires_at";
+            + " SET token_hash = EXCLUDED.token_hash, created_at = EXCLUDED.created_at, expires_at = EXCLUDED.expires_at"
+            + " RETURNING expires_at";
 
     private static final String FIND_RESET_TOKEN = "SELECT u.id, u.username FROM password_reset_tokens t"
             + " JOIN users u ON u.id = t.user_id WHERE t.token_hash = ? AND t.expires_at > " + DatabaseTime.NOW;
@@ -94,6 +99,14 @@ class UserStore {
     Optional<UserRow> lock(Tx tx, UUID id) throws SQLException {
         try (PreparedStatement s = tx.connection().prepareStatement(LOCK)) {
             s.setObject(1, id);
+            return one(s);
+        }
+    }
+
+    /** The user with this canonical username, locked; empty if there is none. */
+    Optional<UserRow> lockByUsername(Tx tx, String canonicalUsername) throws SQLException {
+        try (PreparedStatement s = tx.connection().prepareStatement(LOCK_BY_USERNAME)) {
+            s.setString(1, canonicalUsername);
             return one(s);
         }
     }
@@ -181,15 +194,18 @@ class UserStore {
         }
     }
 
-    /** Stores the user's reset token (its hash), voiding any earlier one. */
-    void replaceResetToken(Tx tx, UUID userId, byte[] tokenHash, Duration ttl) throws SQLException {
+    /** Stores the user's reset token (its hash), voiding any earlier one; returns when it expires. */
+    Instant replaceResetToken(Tx tx, UUID userId, byte[] tokenHash, Duration ttl) throws SQLException {
         try (PreparedStatement s = tx.connection().prepareStatement(REPLACE_RESET_TOKEN)) {
             s.setObject(1, userId);
             s.setBytes(2, tokenHash);
             time.bind(s, 3);
             time.bind(s, 4);
             s.setDouble(5, ttl.toMillis() / 1000.0);
-            s.executeUpdate();
+            try (ResultSet r = s.executeQuery()) {
+                r.next();
+                return r.getTimestamp(1).toInstant();
+            }
         }
     }
 

@@ -17,6 +17,7 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 import dev.latchkey.account.PasswordResetService;
 import dev.latchkey.api.Requests.PasswordResetRequest;
+import dev.latchkey.api.Requests.PasswordResetRequestRequest;
 import io.vertx.core.http.HttpServerRequest;
 
 /** {@code POST /auth/password-reset}: a new password with a reset token the admin API issued. */
@@ -45,5 +46,21 @@ public class PasswordResetResource {
         PasswordResetRequest request = AuthResource.required(body);
         resets.reset(request.resetToken(), request.newPassword(), clients.of(http));
         return Response.noContent().header(HttpHeaders.CACHE_CONTROL, "no-store").build();
+    }
+
+    @Operation(summary = "Ask for a reset token by username", description = "For an existing, enabled user a reset token is issued and delivered to the application's webhook receiver as user.password_reset_requested, for the application to send. The answer is the same, in the same time, whether or not the user exists. Only with a webhook configured.")
+    @RequestBody(required = true, content = @Content(mediaType = "application/json", schema = @Schema(implementation = PasswordResetRequestRequest.class)))
+    @APIResponse(responseCode = "202", description = "Accepted, whether or not the user exists")
+    @APIResponse(responseCode = "400", description = "No username (invalid_request)", content = @Content(mediaType = "application/json", schema = @Schema(implementation = ErrorResponse.class)))
+    @APIResponse(responseCode = "404", description = "No webhook is configured (not_found)", content = @Content(mediaType = "application/json", schema = @Schema(implementation = ErrorResponse.class)))
+    @APIResponse(responseCode = "429", description = "Too many requests from this address; see Retry-After", content = @Content(mediaType = "application/json", schema = @Schema(implementation = ErrorResponse.class)))
+    @APIResponse(responseCode = "503", description = "Redis unreachable, or too many requests waiting", content = @Content(mediaType = "application/json", schema = @Schema(implementation = ErrorResponse.class)))
+    @POST
+    @Path("/request")
+    @Consumes(MediaType.APPLICATION_JSON)
+    public Response request(PasswordResetRequestRequest body, HttpServerRequest http) {
+        PasswordResetRequestRequest request = AuthResource.required(body);
+        resets.request(request.username(), clients.of(http));
+        return Response.accepted().header(HttpHeaders.CACHE_CONTROL, "no-store").build();
     }
 }

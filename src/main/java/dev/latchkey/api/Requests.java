@@ -76,4 +76,12 @@ public final class Requests {
             Fields.check("new_password", newPassword, Fields.PASSWORD);
         }
     }
+
+    /** {@code POST /auth/password-reset/request}: the account whose owner forgot the password. */
+    public record PasswordResetRequestRequest(
+            @JsonProperty("username") String username) {
+        public PasswordResetRequestRequest {
+            Fields.check("username", username, Fields.USERNAME);
+        }
+    }
 }

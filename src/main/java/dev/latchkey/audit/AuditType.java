@@ -26,7 +26,9 @@ public enum AuditType {
     ADMIN_SESSIONS_LISTED("admin_sessions_listed"),
     ADMIN_SESSIONS_REVOKED("admin_sessions_revoked"),
     /** A reset token was issued to the admin client. */
-    ADMIN_PASSWORD_RESET("admin_password_reset");
+    ADMIN_PASSWORD_RESET("admin_password_reset"),
+    /** A reset token was issued on the user's own request, for the webhook receiver to deliver. */
+    PASSWORD_RESET_REQUESTED("password_reset_requested");
 
     private final String code;
 

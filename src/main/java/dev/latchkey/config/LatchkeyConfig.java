@@ -39,6 +39,15 @@ public interface LatchkeyConfig {
     @WithDefault("auto")
     SigningProvider signingProvider();
 
+    /**
+     * Which implementation computes argon2id: {@code auto} uses libargon2 (the reference C code with
+     * its SIMD path, about three times as fast) where it loads and agrees with Bouncy Castle, else
+     * Bouncy Castle; {@code bouncycastle}
+     * always uses Bouncy Castle. The PHC strings are the same either way.
+     */
+    @WithDefault("auto")
+    PasswordHasherChoice passwordHasher();
+
     /** Access-token lifetime. */
     @WithDefault("15m")
     Duration accessTokenTtl();
@@ -130,6 +139,35 @@ public interface LatchkeyConfig {
     @WithDefault("15m")
     Duration passwordResetTtl();
 
+    /**
+     * Where events are POSTed (API.md "Events (webhooks)"). None: no webhooks, no events are
+     * written, and {@code POST /auth/password-reset/request} is 404.
+     */
+    Optional<String> webhookUrl();
+
+    /**
+     * The Standard Webhooks secret the events are signed with: {@code whsec_} and the base64 of at
+     * least 32 random bytes. Required with the URL. It also keys the encryption of the secrets that
+     * wait in the outbox (reset tokens), so every instance must have the same one.
+     */
+    Optional<String> webhookSecret();
+
+    /** The longest one delivery may take (connect, send, answer) before it counts as failed. */
+    @WithDefault("5s")
+    Duration webhookTimeout();
+
+    /** The first retry delay; each further one doubles it (up to an hour), less up to a quarter of jitter. */
+    @WithDefault("5s")
+    Duration webhookRetryBase();
+
+    /** How long after it happened an event is retried before it is given up (with a WARN and a metric). */
+    @WithDefault("24h")
+    Duration webhookRetryFor();
+
+    /** How often each instance looks for events due for delivery. */
+    @WithDefault("1s")
+    Duration webhookPollInterval();
+
     /** The public client id accepted by the password and refresh grants of {@code /oauth2/token}. */
     @WithDefault("web")
     String publicClientId();
@@ -137,7 +175,7 @@ public interface LatchkeyConfig {
     /** OAuth 2.0 confidential clients, one group per client id. */
     Map<String, Client> clients();
 
-    /** What a detected reuse revokes. */
+    /** Which implementation signs access tokens. */
     enum SigningProvider {
         /** Amazon Corretto Crypto Provider where it loads and is healthy, else the JDK. */
         AUTO,
@@ -145,6 +183,14 @@ public interface LatchkeyConfig {
         JDK
     }
 
+    enum PasswordHasherChoice {
+        /** libargon2 where it loads and agrees with Bouncy Castle, else Bouncy Castle. */
+        AUTO,
+        /** Bouncy Castle's pure-Java argon2id. */
+        BOUNCYCASTLE
+    }
+
+    /** What a detected reuse revokes. */
     enum ReuseRevokes {
         /** Only the family (session) in which the reuse happened. */
         FAMILY,

@@ -5,6 +5,7 @@ import java.util.function.Supplier;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 
@@ -46,6 +47,20 @@ public class LatchkeyMetrics {
 
     public void logout(String kind) {
         counter("latchkey.logouts", "kind", kind).increment();
+    }
+
+    /**
+     * An event of the outbox: {@code written} (in its change's transaction), {@code delivered},
+     * {@code retried} (a failed delivery that will be tried again) or {@code given_up}; counted as
+     * {@code latchkey.events.<what>}, tagged with the event type.
+     */
+    public void event(String what, String type) {
+        registry.counter("latchkey.events." + what, "type", type).increment();
+    }
+
+    /** A gauge read when the metrics are scraped. */
+    public void gauge(String name, String description, String baseUnit, Supplier<Number> value) {
+        Gauge.builder(name, value).description(description).baseUnit(baseUnit).register(registry);
     }
 
     public <T> T timePasswordHash(Supplier<T> work) {

@@ -25,6 +25,8 @@ import dev.latchkey.db.Transactions;
 import dev.latchkey.db.Transactions.Tx;
 import dev.latchkey.error.ErrorCode;
 import dev.latchkey.error.LatchkeyException;
+import dev.latchkey.events.EventOutbox;
+import dev.latchkey.events.EventType;
 import dev.latchkey.metrics.LatchkeyMetrics;
 import dev.latchkey.revocation.Owner;
 import dev.latchkey.revocation.RevocationCache;
@@ -64,10 +66,12 @@ public class SessionService {
     private final Transactions transactions;
     private final RevocationCache cache;
     private final AccessTokenIssuer issuer;
+    private final EventOutbox events;
 
     SessionService(LatchkeyConfig config, AuditTrail audit, LatchkeyMetrics metrics, SessionStore store,
-            Transactions transactions, RevocationCache cache, AccessTokenIssuer issuer) {
+            Transactions transactions, RevocationCache cache, AccessTokenIssuer issuer, EventOutbox events) {
         this.config = config;
+        this.events = events;
         this.audit = audit;
         this.metrics = metrics;
         this.store = store;
@@ -267,6 +271,11 @@ public class SessionService {
                 write = RevocationWrite.sessions(owner, List.of(reused.familyId().toString()));
             }
             audit.record(tx, AuditType.REFRESH_REUSE_DETECTED, false, userId, reused.familyId(), client);
+            // the alarm for the user: where the reused (most likely stolen) token came from
+            events.write(tx.connection(), EventType.SESSION_REUSE_DETECTED, userId,
+                    EventOutbox.data("user_id", userId.toString(), "session_id", reused.familyId().toString(), "ip",
+                            client == null ? null : client.ip(), "user_agent",
+                            client == null ? null : client.userAgent(), "sessions_revoked", count));
             return new Revocation<>(count, write);
         });
         if (killed != null) {

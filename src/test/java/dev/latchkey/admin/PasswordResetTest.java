@@ -154,4 +154,14 @@ class PasswordResetTest {
         Expect.error(response, 400, "invalid_grant");
         Expect.noTokenHandedOut(dev.latchkey.testsupport.Answer.of(response));
     }
+
+    @Test
+    void withoutAWebhookThereIsNoSelfServiceRequest() {
+        TestUser user = TestUsers.register();
+        Expect.error(given().contentType(ContentType.JSON).body(java.util.Map.of("username", user.username()))
+                .post("/auth/password-reset/request"), 404, "not_found");
+        assertEquals(0L, new Db(dataSource).count("SELECT count(*) FROM password_reset_tokens WHERE user_id = ?",
+                UUID.fromString(user.id())), "nothing issued");
+        assertEquals(0L, new Db(dataSource).count("SELECT count(*) FROM event_outbox"), "no events are written");
+    }
 }

@@ -15,6 +15,7 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import jakarta.inject.Inject;
 
@@ -28,6 +29,7 @@ import dev.latchkey.testsupport.TestKeys;
 import dev.latchkey.testsupport.TestUsers;
 import dev.latchkey.testsupport.TestUsers.Session;
 import dev.latchkey.testsupport.TestUsers.TestUser;
+import dev.latchkey.testsupport.WebhookReceiver;
 import io.agroal.api.AgroalDataSource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
@@ -59,6 +61,11 @@ class LogHygieneTest {
                     Map.entry("quarkus.http.access-log.pattern", "combined"),
                     Map.entry("quarkus.hibernate-orm.log.sql", "true"),
                     Map.entry("latchkey.login-max-failures", "2"),
+                    // events to a receiver: its deliveries (reset tokens in them) are logged about too
+                    Map.entry("latchkey.webhook-url", WebhookReceiver.SHARED.url()),
+                    Map.entry("latchkey.webhook-secret", WebhookReceiver.SHARED.secret()),
+                    Map.entry("latchkey.webhook-poll-interval", "50ms"),
+                    Map.entry("latchkey.webhook-retry-base", "100ms"),
                     // RestAssured's own HTTP client runs in this JVM and logs what *it* sends at DEBUG;
                     // that is the test client talking, not the service
                     Map.entry("quarkus.log.category.\"org.apache.http\".level", "INFO"));
@@ -74,6 +81,10 @@ class LogHygieneTest {
     @Test
     void noSecretEverReachesTheLog() throws Exception {
         List<String> secrets = new ArrayList<>();
+        WebhookReceiver receiver = WebhookReceiver.SHARED;
+        receiver.reset();
+        secrets.add(receiver.secret());
+        secrets.add(receiver.secret().substring("whsec_".length()));
         TestUser user = TestUsers.register(TestUsers.uniqueName("hygiene"), "hygiene passphrase one 1");
         secrets.add(user.password());
 
@@ -145,6 +156,20 @@ class LogHygieneTest {
                 .patch("/admin/users/" + made).then().statusCode(200);
         AdminApi.as(adminToken).delete("/admin/users/" + made).then().statusCode(204);
 
+        // a self-service reset request: its token travels through the outbox to the receiver,
+        // refused once (a retry is logged about) and then delivered
+        AtomicInteger calls = new AtomicInteger();
+        receiver.answer(id -> calls.incrementAndGet() == 1 ? 500 : 200);
+        given().contentType(ContentType.JSON).body(Map.of("username", user.username()))
+                .post("/auth/password-reset/request").then().statusCode(202);
+        WebhookReceiver.Attempt requested = receiver.await(
+                WebhookReceiver.ofUser(user.id()).and(a -> a.type().equals("user.password_reset_requested")), 1,
+                Duration.ofSeconds(15)).get(0);
+        addRefreshToken(secrets, requested.data().path("reset_token").asText());
+        for (WebhookReceiver.Attempt attempt : receiver.attempts()) {
+            secrets.add(attempt.signature().substring("v1,".length()));
+        }
+
         for (Session s : List.of(body, rotated, again, next, last, final1)) {
             addToken(secrets, s.accessToken());
             addRefreshToken(secrets, s.refreshToken());
@@ -163,6 +188,8 @@ class LogHygieneTest {
         assertTrue(log.contains("POST /auth/login"), "the access log was captured");
         assertTrue(log.contains("refresh token reuse detected"), "the audit line was captured");
         assertTrue(log.contains("password reset token issued"), "the admin audit lines were captured");
+        assertTrue(log.contains("password reset requested"), "the self-service audit line was captured");
+        assertTrue(log.contains("not delivered (attempt 1)"), "the failed delivery was logged about");
         for (String secret : secrets) {
             assertFalse(log.contains(secret),
                     "a secret reached the log: " + secret.substring(0, Math.min(6, secret.length())) + "…");
