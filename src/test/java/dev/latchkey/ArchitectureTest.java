@@ -13,7 +13,7 @@ import com.tngtech.archunit.core.importer.ImportOption;
 /**
  * The shape of the code (STYLE.md, issue 12), checked on the compiled main classes: every package
  * imports only packages below it,
- * {@code api → oauth → account → token | session → revocation → config | metrics | error | audit | crypto | db},
+ * {@code api → oauth → account → token | session → revocation → config | metrics | error | audit | crypto | db | events},
  * no two packages depend on each other, and the error vocabulary knows nothing of HTTP.
  */
 class ArchitectureTest {
@@ -32,7 +32,7 @@ class ArchitectureTest {
                 .layer("session").definedBy("dev.latchkey.session..")
                 .layer("revocation").definedBy("dev.latchkey.revocation..")
                 .layer("leaves").definedBy("dev.latchkey.config..", "dev.latchkey.metrics..", "dev.latchkey.error..",
-                        "dev.latchkey.audit..", "dev.latchkey.crypto..", "dev.latchkey.db..")
+                        "dev.latchkey.audit..", "dev.latchkey.crypto..", "dev.latchkey.db..", "dev.latchkey.events..")
                 .whereLayer("api").mayNotBeAccessedByAnyLayer()
                 .whereLayer("oauth").mayOnlyBeAccessedByLayers("api")
                 .whereLayer("account").mayOnlyBeAccessedByLayers("api", "oauth")
@@ -52,6 +52,21 @@ class ArchitectureTest {
         noClasses().that().resideOutsideOfPackage("dev.latchkey.api..")
                 .should().dependOnClassesThat().resideInAnyPackage("jakarta.ws.rs..", "io.vertx.core.http..",
                         "io.vertx.ext.web..", "org.jboss.resteasy.reactive..")
+                .check(MAIN);
+    }
+
+    /**
+     * The JVM-only native libraries are named by one class each, reached by name: the native build
+     * leaves their jars out and links every class it reaches, so nothing else may name them.
+     */
+    @Test
+    void onlyOneClassNamesEachJvmOnlyNativeLibrary() {
+        // Libargon2 and its nested types (the JNA interface, structure, callbacks, work areas)
+        noClasses().that().haveNameNotMatching("dev\\.latchkey\\.account\\.Libargon2(\\$.*)?")
+                .should().dependOnClassesThat().resideInAnyPackage("com.sun.jna..")
+                .check(MAIN);
+        noClasses().that().doNotHaveFullyQualifiedName("dev.latchkey.token.Accp")
+                .should().dependOnClassesThat().resideInAnyPackage("com.amazon.corretto..")
                 .check(MAIN);
     }
 }

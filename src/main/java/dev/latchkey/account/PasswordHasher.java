@@ -1,5 +1,7 @@
 package dev.latchkey.account;
 
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Method;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.SecureRandom;
@@ -7,10 +9,17 @@ import java.util.Base64;
 import java.util.concurrent.Semaphore;
 import java.util.function.Supplier;
 
-import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import jakarta.inject.Singleton;
 
 import org.bouncycastle.crypto.generators.Argon2BytesGenerator;
 import org.bouncycastle.crypto.params.Argon2Parameters;
+import org.jboss.logging.Logger;
+
+import dev.latchkey.config.LatchkeyConfig;
+import dev.latchkey.config.LatchkeyConfig.PasswordHasherChoice;
+import io.quarkus.runtime.ImageMode;
+import io.quarkus.runtime.Startup;
 
 /**
  * argon2id password hashing (RFC 9106) with Bouncy Castle's implementation, stored as PHC strings
@@ -21,9 +30,18 @@ import org.bouncycastle.crypto.params.Argon2Parameters;
  * 2-core machine that is about 15 verifications per second per core, which is the point.
  * Passwords are NFKC-normalised before hashing (NIST SP 800-63B §5.1.1.2), so the same password
  * typed on two keyboards matches.
+ * <p>
+ * libargon2 (the reference C implementation with its SIMD path, through JNA) computes argon2id
+ * where it loads, on a JVM, and must give the same bytes as Bouncy Castle on a small input at
+ * start (else it is not used); Bouncy Castle computes what this binding does not (argon2i/d, version 0x10, more than one lane)
+ * and everything in the native executable or with
+ * {@code latchkey.password-hasher=bouncycastle}.
  */
-@ApplicationScoped
+@Singleton
+@Startup // chosen, checked and logged at start, not on the first login
 public class PasswordHasher {
+
+    private static final Logger LOG = Logger.getLogger(PasswordHasher.class);
 
     public static final int MEMORY_KIB = 19 * 1024;
     public static final int ITERATIONS = 2;
@@ -54,8 +72,88 @@ public class PasswordHasher {
      */
     private final Semaphore cores = new Semaphore(Runtime.getRuntime().availableProcessors(), true);
 
+    /** libargon2's argon2id, or null where Bouncy Castle computes everything. */
+    private final Argon2Function nativeArgon2;
+    private final String implementation;
+
+    /** Bouncy Castle for everything (the tests of the fallback, and the class's own tests). */
     PasswordHasher() {
+        this(PasswordHasherChoice.BOUNCYCASTLE, PasswordHasher::loadNative);
+    }
+
+    @Inject
+    PasswordHasher(LatchkeyConfig config) {
+        this(config.passwordHasher(), PasswordHasher::loadNative);
+    }
+
+    /**
+     * @param nativeLoader loads libargon2; throws when it cannot be used (called only for
+     *        {@link PasswordHasherChoice#AUTO})
+     */
+    PasswordHasher(PasswordHasherChoice choice, Supplier<Libargon2.Loaded> nativeLoader) {
         Argon2Inlining.request();
+        Argon2Function chosen = null;
+        String description = "Bouncy Castle (pure Java)";
+        if (choice == PasswordHasherChoice.BOUNCYCASTLE) {
+            description += ", as latchkey.password-hasher=bouncycastle asks";
+        } else {
+            try {
+                Libargon2.Loaded loaded = nativeLoader.get();
+                checkAgainstBouncyCastle(loaded.function());
+                chosen = loaded.function();
+                description = "libargon2 (native, " + loaded.from() + "); Bouncy Castle for hashes it cannot compute";
+            } catch (Exception | LinkageError e) {
+                description += "; libargon2 is not usable here: " + e;
+            }
+        }
+        this.nativeArgon2 = chosen;
+        this.implementation = description;
+        LOG.infof("argon2id passwords are hashed by %s", implementation);
+    }
+
+    /** libargon2 through JNA, on a JVM only (the native build leaves JNA out). */
+    static Libargon2.Loaded loadNative() {
+        if (ImageMode.current().isNativeImage()) {
+            throw new IllegalStateException("JNA and libargon2 are not linked into the native executable");
+        }
+        // by name, not a static reference: the native build links every class it reaches
+        try {
+            Class<?> libargon2 = Class.forName(PasswordHasher.class.getPackageName() + ".Libargon2");
+            Method load = libargon2.getDeclaredMethod("load");
+            load.setAccessible(true);
+            return (Libargon2.Loaded) load.invoke(null);
+        } catch (InvocationTargetException e) {
+            if (e.getCause() instanceof RuntimeException runtime) {
+                throw runtime;
+            }
+            if (e.getCause() instanceof Error error) {
+                throw error;
+            }
+            throw new IllegalStateException(e.getCause());
+        } catch (ReflectiveOperationException e) {
+            throw new IllegalStateException("JNA is not on the class path: " + e, e);
+        }
+    }
+
+    /** The native function must give Bouncy Castle's bytes (a cheap input: 64 KiB, t=1). */
+    private static void checkAgainstBouncyCastle(Argon2Function function) {
+        byte[] password = "latchkey self-test".getBytes(StandardCharsets.UTF_8);
+        byte[] salt = "0123456789abcdef".getBytes(StandardCharsets.US_ASCII);
+        byte[] expected = bouncyCastle(password, Argon2Parameters.ARGON2_id, Argon2Parameters.ARGON2_VERSION_13, 64, 1, 1,
+                salt, HASH_BYTES);
+        if (!MessageDigest.isEqual(expected, function.argon2id(password, salt, 1, 64, HASH_BYTES))) {
+            throw new IllegalStateException("its argon2id differs from Bouncy Castle's");
+        }
+    }
+
+    /** Whether libargon2 computes today's hashes (false: Bouncy Castle does). */
+    public boolean isNative() {
+        return nativeArgon2 != null;
+    }
+
+    /** What computes argon2id, for the start-up line and diagnostics. */
+    public String implementation() {
+        return implementation;
     }
 
     /** The parameters of a PHC string. */
@@ -105,14 +203,21 @@ public class PasswordHasher {
 
     private byte[] compute(byte[] password, int type, int version, int memoryKib, int iterations, int parallelism,
             byte[] salt, int length) {
-        return oneAtATimePerCore(() -> {
-            Argon2BytesGenerator generator = new Argon2BytesGenerator();
-            generator.init(new Argon2Parameters.Builder(type).withVersion(version).withMemoryAsKB(memoryKib)
-                    .withIterations(iterations).withParallelism(parallelism).withSalt(salt).build());
-            byte[] out = new byte[length];
-            generator.generateBytes(password, out);
-            return out;
-        });
+        if (nativeArgon2 != null && type == Argon2Parameters.ARGON2_id && version == Argon2Parameters.ARGON2_VERSION_13
+                && parallelism == 1) {
+            return oneAtATimePerCore(() -> nativeArgon2.argon2id(password, salt, iterations, memoryKib, length));
+        }
+        return oneAtATimePerCore(() -> bouncyCastle(password, type, version, memoryKib, iterations, parallelism, salt, length));
+    }
+
+    private static byte[] bouncyCastle(byte[] password, int type, int version, int memoryKib, int iterations,
+            int parallelism, byte[] salt, int length) {
+        Argon2BytesGenerator generator = new Argon2BytesGenerator();
+        generator.init(new Argon2Parameters.Builder(type).withVersion(version).withMemoryAsKB(memoryKib)
+                .withIterations(iterations).withParallelism(parallelism).withSalt(salt).build());
+        byte[] out = new byte[length];
+        generator.generateBytes(password, out);
+        return out;
     }
 
     /** Parses {@code $argon2id$v=19$m=..,t=..,p=..$salt$hash}; null if it is not one we can verify. */

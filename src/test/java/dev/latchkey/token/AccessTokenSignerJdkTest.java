@@ -3,27 +3,19 @@ package dev.latchkey.token;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.util.Map;
-
 import jakarta.inject.Inject;
 
 import org.junit.jupiter.api.Test;
 
+import dev.latchkey.revocation.RevocationCache;
+import dev.latchkey.testsupport.PureJavaCrypto;
 import io.quarkus.test.junit.QuarkusTest;
-import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 
 /** {@code latchkey.signing-provider=jdk}: the JDK signs, and the tokens verify as before. */
 @QuarkusTest
-@TestProfile(AccessTokenSignerJdkTest.ForcedJdk.class)
+@TestProfile(PureJavaCrypto.class)
 class AccessTokenSignerJdkTest {
-
-    public static class ForcedJdk implements QuarkusTestProfile {
-        @Override
-        public Map<String, String> getConfigOverrides() {
-            return Map.of("latchkey.signing-provider", "jdk");
-        }
-    }
 
     @Inject
     AccessTokenSigner signer;
@@ -31,6 +23,8 @@ class AccessTokenSignerJdkTest {
     AccessTokenIssuer issuer;
     @Inject
     AccessTokenVerifier verifier;
+    @Inject
+    RevocationCache cache;
 
     @Test
     void theJdkSigns() {
@@ -40,6 +34,6 @@ class AccessTokenSignerJdkTest {
 
     @Test
     void itsTokensVerifyWithTheVerifierAndAgainstTheJwks() throws Exception {
-        AccessTokenSignerQuarkusTest.assertTokensVerify(issuer, verifier);
+        AccessTokenSignerQuarkusTest.assertTokensVerify(issuer, verifier, cache);
     }
 }
