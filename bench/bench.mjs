@@ -5,13 +5,14 @@
 
 import { spawn, execFileSync, spawnSync } from 'node:child_process';
 import { openSync, writeFileSync, readFileSync, readdirSync, statSync, mkdirSync, existsSync, copyFileSync, realpathSync } from 'node:fs';
-import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 
 import { call, closedLoop, newPool, summarize } from './lib/load.mjs';
 import { cpuSnapshot, cpuSince, memory, loadavg, cpuModel, setBenchDatabase } from './lib/sys.mjs';
+import { wrkRun, wrkSummary } from './lib/wrk.mjs';
+import { latchkeyEnv, getOnce as getOnceAt } from './lib/service.mjs';
 
 /**
  * Inline Bouncy Castle's argon2id code into its callers, for the ceilings' JVM. Without it HotSpot
@@ -33,7 +34,7 @@ const cfg = {
   results: env.BENCH_RESULTS,
   java: env.JAVA || 'java',
   // the JVM settings the README recommends for production (deploy/kubernetes uses the same)
-  javaOpts: (env.JAVA_OPTS ?? '-XX:+UseParallelGC -Xmx512m').split(/\s+/).filter(Boolean),
+  javaOpts: (env.JAVA_OPTS ?? '-XX:+UseParallelGC -Xmx64m -XX:TrimNativeHeapInterval=5000').split(/\s+/).filter(Boolean),
   // a native executable (JAR_PATH naming a *-runner) gets these instead of the JVM options
   nativeOpts: (env.NATIVE_OPTS ?? '').split(/\s+/).filter(Boolean),
   port: num('PORT', 18080),
@@ -146,7 +147,8 @@ async function measureCeilings() {
   const appDir = env.CEILINGS_APP_DIR
     || (isNative ? path.join(cfg.repo, 'target/quarkus-app') : path.dirname(cfg.jar));
   const lib = path.join(appDir, 'lib');
-  const cp = `${lib}/boot/*:${lib}/main/*`;
+  // app/* too: the libargon2 ceiling loads the library through the service's own Libargon2, from lib/native
+  const cp = `${lib}/boot/*:${lib}/main/*:${appDir}/app/*`;
   const src = path.join(cfg.repo, 'bench/ceilings/Ceilings.java');
   // compiled with javac, not run as `java Ceilings.java`: the source launcher left argon2id
   // without C2 here (~220 ms a verify instead of ~80 ms), which would make the ceiling a lie
@@ -157,7 +159,7 @@ async function measureCeilings() {
   if (compiled.code !== 0) {
     throw new Error(`javac Ceilings.java failed (exit ${compiled.code}):\n${compiled.err.slice(-3000)}`);
   }
-  const args = [...ARGON2_INLINE, '-cp', `${classes}:${cp}`, 'Ceilings', cfg.key, String(cfg.ceilingWarmupS), String(cfg.ceilingS)];
+  const args = [...ARGON2_INLINE, `-Djava.library.path=${lib}/native`, '-cp', `${classes}:${cp}`, 'Ceilings', cfg.key, String(cfg.ceilingWarmupS), String(cfg.ceilingS)];
   const pinned = cfg.ceilingCpu !== '' && Boolean(has('taskset'));
   log(`ceilings: RS256 signing and argon2id verify on one thread${pinned ? `, pinned to CPU ${cfg.ceilingCpu}` : ''} ` +
       `(${cfg.ceilingWarmupS}s warm-up + ${cfg.ceilingS}s each)`);
@@ -190,12 +192,23 @@ async function measureCeilings() {
     rs256_sign_per_s_one_core: round(rate(m.rs256_sign_accp || m.rs256_sign)),
     rs256_sign_cpu_ms: round((m.rs256_sign_accp || m.rs256_sign).cpu_ms_each, 3),
     rs256_sign_wall_per_s: round((m.rs256_sign_accp || m.rs256_sign).wall_per_second),
-    argon2id_verify_per_s_one_core: round(rate(m.argon2id_verify), 2),
-    argon2id_verify_cpu_ms: round(m.argon2id_verify.cpu_ms_each, 1),
-    argon2id_verify_wall_ms: round(m.argon2id_verify.wall_ms_each, 1),
+    // Bouncy Castle and libargon2 (what PasswordHasher uses by default where it loads); the login
+    // ceiling is the one the service uses: libargon2 when it loaded here
+    argon2id_hasher: m.argon2id_verify_libargon2 ? `libargon2 ${m.argon2id_libargon2_level}` : 'bouncycastle',
+    argon2id_bc_verify_per_s_one_core: round(rate(m.argon2id_verify), 2),
+    argon2id_bc_verify_cpu_ms: round(m.argon2id_verify.cpu_ms_each, 1),
+    argon2id_libargon2_verify_per_s_one_core: m.argon2id_verify_libargon2 ? round(rate(m.argon2id_verify_libargon2), 2) : null,
+    argon2id_libargon2_verify_cpu_ms: m.argon2id_verify_libargon2 ? round(m.argon2id_verify_libargon2.cpu_ms_each, 1) : null,
+    argon2id_libargon2_error: m.argon2id_libargon2_error,
+    // libargon2 on every core at once (one hash per core, as the service runs them under load)
+    argon2id_libargon2_all_cores_per_s: m.argon2id_verify_libargon2_all_cores ? round(m.argon2id_verify_libargon2_all_cores.per_second, 1) : null,
+    argon2id_libargon2_all_cores_cpu_ms: m.argon2id_verify_libargon2_all_cores ? round(m.argon2id_verify_libargon2_all_cores.cpu_ms_each, 1) : null,
+    argon2id_verify_per_s_one_core: round(rate(m.argon2id_verify_libargon2 || m.argon2id_verify), 2),
+    argon2id_verify_cpu_ms: round((m.argon2id_verify_libargon2 || m.argon2id_verify).cpu_ms_each, 1),
+    argon2id_verify_wall_ms: round((m.argon2id_verify_libargon2 || m.argon2id_verify).wall_ms_each, 1),
     argon2id_params: m.phc_params,
     refresh_ceiling_rps: round(rate(m.rs256_sign_accp || m.rs256_sign) * cores),
-    login_ceiling_rps: round(rate(m.argon2id_verify) * cores, 2),
+    login_ceiling_rps: round(rate(m.argon2id_verify_libargon2 || m.argon2id_verify) * cores, 2),
     raw: m,
   };
 }
@@ -255,34 +268,12 @@ function psql(sql) {
 }
 
 // ---- 2. the service: start time, RSS ------------------------------------------------------------
-function getOnce(p) {
-  return new Promise((resolve) => {
-    const req = http.get({ host: '127.0.0.1', port: cfg.port, path: p, agent: false }, (res) => {
-      res.resume();
-      res.on('end', () => resolve(res.statusCode));
-    });
-    req.on('error', () => resolve(0));
-    req.setTimeout(2000, () => req.destroy());
-  });
-}
+const getOnce = (p) => getOnceAt(cfg.port, p);
 
 async function startService() {
   const logPath = path.join(cfg.work, 'service.log');
   const fd = openSync(logPath, 'w');
-  const serviceEnv = {
-    ...env,
-    QUARKUS_HTTP_PORT: String(cfg.port),
-    QUARKUS_DATASOURCE_JDBC_URL: cfg.jdbcUrl,
-    QUARKUS_DATASOURCE_USERNAME: cfg.dbUser,
-    QUARKUS_REDIS_HOSTS: cfg.redisUrl,
-    LATCHKEY_SIGNING_KEY_LOCATION: cfg.key,
-    LATCHKEY_ISSUER: origin,
-    QUARKUS_HTTP_HOST: '127.0.0.1',
-    // every virtual user comes from 127.0.0.1: the per-address limits (20 registrations, 100
-    // failed logins per 15 minutes) would otherwise stop the setup; per-username limits stay
-    LATCHKEY_REGISTRATION_MAX_PER_ADDRESS: '1000000',
-    LATCHKEY_LOGIN_MAX_FAILURES_PER_ADDRESS: '1000000',
-  };
+  const serviceEnv = { ...env, ...latchkeyEnv({ port: cfg.port, jdbcUrl: cfg.jdbcUrl, dbUser: cfg.dbUser, redisUrl: cfg.redisUrl, key: cfg.key, origin }) };
   log(isNative
     ? `starting the native executable ${cfg.jar} ${cfg.nativeOpts.join(' ')} on port ${cfg.port} (log: ${path.relative(cfg.repo, logPath)})`
     : `starting ${cfg.java} ${cfg.javaOpts.join(' ')} -jar ${cfg.jar} on port ${cfg.port} (log: ${path.relative(cfg.repo, logPath)})`);
@@ -463,46 +454,15 @@ async function mePhaseNode(pool, concurrency, tokens) {
   return r;
 }
 
-async function wrkRun(concurrency, seconds, tokensFile) {
-  const threads = Math.max(1, Math.min(cfg.wrkThreads, concurrency));
-  const script = path.join(cfg.repo, 'bench/lib/me.lua');
-  const args = ['-t', String(threads), '-c', String(concurrency), '-d', `${seconds}s`, '--timeout', '5s', '-s', script, origin, '--', tokensFile];
-  const r = await runChild(cfg.wrk, args);
-  const line = r.out.split('\n').find((l) => l.startsWith('WRK_JSON '));
-  if (r.code !== 0 || !line) {
-    throw new Error(`wrk failed (exit ${r.code}): ${r.out}\n${r.err}`);
-  }
-  return { threads, ...JSON.parse(line.slice('WRK_JSON '.length)) };
-}
-
 async function mePhaseWrk(concurrency, tokensFile) {
   const before = await quietBeforePhase();
   log(`me c=${concurrency}: warm-up ${cfg.warmupS}s, then ${cfg.durationS}s measured (wrk)`);
-  const warm = await wrkRun(concurrency, cfg.warmupS, tokensFile);
+  const run = (seconds) => wrkRun({ wrk: cfg.wrk, threads: cfg.wrkThreads, concurrency, seconds, origin, tokensFile, runChild });
+  const warm = await run(cfg.warmupS);
   const cpu0 = cpuSnapshot(service.pid);
-  const w = await wrkRun(concurrency, cfg.durationS, tokensFile);
+  const w = await run(cfg.durationS);
   const cpu = cpuSince(cpu0, service.pid);
-  const errs = (e) => e.connect + e.read + e.write + e.status + e.timeout;
-  const ms = (us) => round(us / 1000, 2);
-  return {
-    op: 'me',
-    concurrency,
-    generator: `wrk -t${w.threads}`,
-    requests: w.requests,
-    seconds: round(w.duration_us / 1e6, 3),
-    rps: round(w.requests / (w.duration_us / 1e6)),
-    p50_ms: ms(w.latency_us.p50),
-    p90_ms: ms(w.latency_us.p90),
-    p99_ms: ms(w.latency_us.p99),
-    max_ms: ms(w.latency_us.max),
-    errors: errs(w.errors),
-    error_samples: errs(w.errors) ? [w.errors] : [],
-    warmup_requests: warm.requests,
-    warmup_errors: errs(warm.errors),
-    warmup_error_samples: errs(warm.errors) ? [warm.errors] : [],
-    cpu,
-    other_cores_before: before,
-  };
+  return { op: 'me', concurrency, ...wrkSummary(w, warm), cpu, other_cores_before: before };
 }
 
 async function logoutPhase(pool, concurrency, sessions) {
@@ -579,7 +539,12 @@ function table(report) {
       `RS256 sign (${c.rs256_signer}) ${c.rs256_sign_cpu_ms} ms CPU = ${c.rs256_sign_per_s_one_core}/s/core (wall ${c.rs256_sign_wall_per_s}/s) -> refresh ceiling ${c.refresh_ceiling_rps}/s`);
     lines.push(`  RS256 sign by provider: JDK ${c.rs256_jdk_sign_per_s_one_core}/s/core (${c.rs256_jdk_sign_cpu_ms} ms CPU), ` +
       (c.rs256_accp_sign_per_s_one_core ? `ACCP ${c.rs256_accp_sign_per_s_one_core}/s/core (${c.rs256_accp_sign_cpu_ms} ms CPU)` : `ACCP not loaded: ${c.rs256_accp_error}`));
-    lines.push(`  argon2id verify ${c.argon2id_verify_cpu_ms} ms CPU = ${c.argon2id_verify_per_s_one_core}/s/core (wall ${c.argon2id_verify_wall_ms} ms) -> login ceiling ${c.login_ceiling_rps}/s`);
+    lines.push(`  argon2id verify (${c.argon2id_hasher}) ${c.argon2id_verify_cpu_ms} ms CPU = ${c.argon2id_verify_per_s_one_core}/s/core (wall ${c.argon2id_verify_wall_ms} ms) -> login ceiling ${c.login_ceiling_rps}/s`);
+    lines.push(`  argon2id verify by implementation, one core: Bouncy Castle ${c.argon2id_bc_verify_per_s_one_core}/s (${c.argon2id_bc_verify_cpu_ms} ms CPU), ` +
+      (c.argon2id_libargon2_verify_per_s_one_core ? `libargon2 ${c.argon2id_libargon2_verify_per_s_one_core}/s (${c.argon2id_libargon2_verify_cpu_ms} ms CPU)` : `libargon2 not loaded: ${c.argon2id_libargon2_error}`));
+    if (c.argon2id_libargon2_all_cores_per_s) {
+      lines.push(`  libargon2 on all ${c.cores} cores at once: ${c.argon2id_libargon2_all_cores_per_s}/s together (${c.argon2id_libargon2_all_cores_cpu_ms} ms CPU each: the cores share memory bandwidth and cache)`);
+    }
     const again = report.ceilings_before_phases || {};
     if (again.login) {
       lines.push(`  measured again right before the login phases: argon2id verify ${again.login.argon2id_verify_cpu_ms} ms CPU -> login ceiling ${again.login.login_ceiling_rps}/s (used for login)`);

@@ -11,7 +11,7 @@
 # Needs both artifacts: target/quarkus-app/quarkus-run.jar (./mvnw package) and the native
 # executable (./mvnw package -Pnative, after tools/native/graalvm-home.sh). Options:
 #   RUNNER=target/latchkey-*-runner   JAR_PATH=target/quarkus-app/quarkus-run.jar
-#   JAVA_OPTS="-XX:+UseParallelGC -Xmx512m"   (the JVM image's)
+#   JAVA_OPTS="-XX:+UseParallelGC -Xmx64m -XX:TrimNativeHeapInterval=5000"   (the JVM image's)
 #   NATIVE_OPTS="-Xmx64m"             (the native image's; see README "Native executable")
 #   STARTS=5 ROUNDS=1 OPS="login refresh me logout" CONCURRENCY="8 32" WARMUP DURATION IDLE_AFTER=30
 set -euo pipefail
@@ -25,7 +25,7 @@ DB_NAME="${DB_NAME:-latchkey_bench}"
 REDIS_URL="${REDIS_URL:-redis://127.0.0.1:6379/2}"
 JAR="${JAR_PATH:-$REPO/target/quarkus-app/quarkus-run.jar}"
 RUNNER="${RUNNER:-$(ls "$REPO"/target/*-runner 2>/dev/null | head -1)}"
-export JAVA_OPTS="${JAVA_OPTS:--XX:+UseParallelGC -Xmx512m}"
+export JAVA_OPTS="${JAVA_OPTS:--XX:+UseParallelGC -Xmx64m -XX:TrimNativeHeapInterval=5000}"
 export NATIVE_OPTS="${NATIVE_OPTS:--Xmx64m}"
 STARTS="${STARTS:-5}"
 ROUNDS="${ROUNDS:-1}"

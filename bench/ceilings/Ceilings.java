@@ -42,7 +42,11 @@ import io.smallrye.jwt.build.Jwt;
  * <li>argon2id verify time with Bouncy Castle's {@code Argon2BytesGenerator} and exactly the
  * service's parameters (argon2id, v=19, m=19456 KiB, t=2, p=1, 32-byte output), called the way
  * {@code PasswordHasher.verify} calls it (a new generator per verification, constant-time
- * comparison): the work of every login.</li>
+ * comparison): the work of every login where libargon2 cannot load.</li>
+ * <li>The same argon2id verification through libargon2 (the reference C code built per x86-64
+ * level by tools/argon2/build.sh), loaded by the service's own Libargon2 class as PasswordHasher
+ * does by default: {@code argon2id_verify_libargon2}; {@code null} with the reason where it does
+ * not load. Needs the app jar on the class path and {@code -Djava.library.path=quarkus-app/lib/native}.</li>
  * </ul>
  * Both are reported as the thread's CPU time per operation (what one operation costs a core,
  * however busy the machine is) and as the wall-clock rate of the one thread (the same thing on a
@@ -150,12 +154,60 @@ public class Ceilings {
             }
         };
 
+        // libargon2, loaded the way PasswordHasher loads it by default (its Libargon2 class, the best
+        // level this CPU runs, from java.library.path = quarkus-app/lib/native), checked against
+        // Bouncy Castle's bytes first
+        Runnable verifyLibargon2 = null;
+        String libargon2Error = null;
+        String libargon2From = null;
+        try {
+            Class<?> libargon2 = Class.forName("dev.latchkey.account.Libargon2");
+            java.lang.reflect.Method load = libargon2.getDeclaredMethod("load");
+            load.setAccessible(true);
+            Object loaded = load.invoke(null);
+            java.lang.reflect.Method functionOf = loaded.getClass().getDeclaredMethod("function");
+            functionOf.setAccessible(true);
+            java.lang.reflect.Method fromOf = loaded.getClass().getDeclaredMethod("from");
+            fromOf.setAccessible(true);
+            Object function = functionOf.invoke(loaded);
+            java.lang.reflect.Method argon2id = Class.forName("dev.latchkey.account.Argon2Function")
+                    .getDeclaredMethod("argon2id", byte[].class, byte[].class, int.class, int.class, int.class);
+            argon2id.setAccessible(true);
+            libargon2From = (String) fromOf.invoke(loaded);
+            java.util.function.Supplier<byte[]> hash = () -> {
+                try {
+                    return (byte[]) argon2id.invoke(function, password, salt, 2, 19456, 32);
+                } catch (ReflectiveOperationException e) {
+                    throw new IllegalStateException(e);
+                }
+            };
+            if (!java.security.MessageDigest.isEqual(hash.get(), expected)) {
+                throw new IllegalStateException("libargon2's argon2id differs from Bouncy Castle's");
+            }
+            verifyLibargon2 = () -> {
+                if (!java.security.MessageDigest.isEqual(hash.get(), expected)) {
+                    throw new IllegalStateException("argon2id verify failed");
+                }
+            };
+        } catch (Exception | LinkageError e) {
+            libargon2Error = (e instanceof java.lang.reflect.InvocationTargetException ite ? ite.getCause() : e).toString();
+        }
+
         Result rs = run(sign, warmup, measure);
         String accpJson = accp == null ? "null" : run(signAccp, warmup, measure).json();
         Result ar = run(verify, warmup, measure);
+        String libargon2Json = verifyLibargon2 == null ? "null" : run(verifyLibargon2, warmup, measure).json();
+        // the same on every core at once, as the service runs it under load (one hash per core):
+        // the cores share the memory bus and the last-level cache, so each hash costs more than alone
+        String libargon2AllCoresJson = verifyLibargon2 == null ? "null"
+                : allCores(verifyLibargon2, Runtime.getRuntime().availableProcessors(), warmup, measure);
         System.out.println("{\"rs256_sign\":" + rs.json() + ",\"rs256_sign_accp\":" + accpJson
                 + ",\"rs256_sign_accp_error\":" + (accpError == null ? "null" : "\"" + accpError.replace("\\", "/").replace("\"", "'") + "\"")
                 + ",\"argon2id_verify\":" + ar.json()
+                + ",\"argon2id_verify_libargon2\":" + libargon2Json
+                + ",\"argon2id_verify_libargon2_all_cores\":" + libargon2AllCoresJson
+                + ",\"argon2id_libargon2_level\":" + (libargon2From == null ? "null" : "\"" + libargon2From.split(",")[0] + "\"")
+                + ",\"argon2id_libargon2_error\":" + (libargon2Error == null ? "null" : "\"" + libargon2Error.replace("\\", "/").replace("\"", "'") + "\"")
                 + ",\"java\":\"" + System.getProperty("java.vm.version") + "\",\"available_processors\":"
                 + Runtime.getRuntime().availableProcessors() + ",\"phc_params\":\""
                 + phc.substring(0, phc.indexOf('$', phc.indexOf("m="))) + "\"}");
@@ -176,6 +228,50 @@ public class Ceilings {
                             + "\"wall_per_second\":%.2f,\"wall_ms_each\":%.4f,\"best_wall_slice_per_second\":%.2f,\"slices\":%d}",
                     ops, seconds, cpuSeconds, cpuMs, 1000 / cpuMs, wall, 1000 / wall,
                     Arrays.stream(wallRates).max().orElse(0), wallRates.length);
+        }
+    }
+
+    /**
+     * {@code op} on {@code threads} threads at once for {@code measure} seconds (after {@code warmup}):
+     * the ops per second of all of them together and the CPU time per op.
+     */
+    static String allCores(Runnable op, int threads, double warmup, double measure) throws Exception {
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(threads);
+        try {
+            java.util.concurrent.CyclicBarrier start = new java.util.concurrent.CyclicBarrier(threads);
+            List<java.util.concurrent.Future<long[]>> results = new ArrayList<>();
+            for (int i = 0; i < threads; i++) {
+                results.add(pool.submit(() -> {
+                    long warmEnd = System.nanoTime() + (long) (warmup * 1e9);
+                    while (System.nanoTime() < warmEnd) {
+                        op.run();
+                    }
+                    start.await();
+                    ThreadMXBean mx = ManagementFactory.getThreadMXBean();
+                    long cpu0 = mx.getCurrentThreadCpuTime();
+                    long t0 = System.nanoTime();
+                    long end = t0 + (long) (measure * 1e9);
+                    long ops = 0;
+                    while (System.nanoTime() < end) {
+                        op.run();
+                        ops++;
+                    }
+                    return new long[] { ops, mx.getCurrentThreadCpuTime() - cpu0, System.nanoTime() - t0 };
+                }));
+            }
+            long ops = 0;
+            long cpu = 0;
+            long wall = 0;
+            for (var result : results) {
+                long[] r = result.get();
+                ops += r[0];
+                cpu += r[1];
+                wall = Math.max(wall, r[2]);
+            }
+            return String.format(Locale.ROOT, "{\"threads\":%d,\"ops\":%d,\"per_second\":%.2f,\"cpu_ms_each\":%.4f}", threads,
+                    ops, ops / (wall / 1e9), cpu / 1e6 / ops);
+        } finally {
+            pool.shutdown();
         }
     }
 

@@ -24,8 +24,13 @@ refuse_shared_targets() {
   [[ "$DB_NAME" != test && "$DB_NAME" != postgres ]] || die "DB_NAME=$DB_NAME is not the bench's own database"
   [[ "$REDIS_URL" =~ /[0-9]+$ && ! "$REDIS_URL" =~ /[01]$ ]] \
     || die "REDIS_URL=$REDIS_URL must name a Redis database other than 0 (dev) and 1 (tests)"
-  if (exec 3<>"/dev/tcp/127.0.0.1/$PORT") 2>/dev/null; then
-    die "something already listens on 127.0.0.1:$PORT; stop it or set PORT"
+  refuse_busy_port "$PORT" PORT
+}
+
+# refuse_busy_port PORT [VARIABLE]: stop if something already listens on 127.0.0.1:PORT
+refuse_busy_port() {
+  if (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; then
+    die "something already listens on 127.0.0.1:$1; stop it or set ${2:-PORT}"
   fi
 }
 

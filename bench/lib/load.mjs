@@ -4,13 +4,20 @@
 
 import { Pool } from 'undici';
 
-/** One HTTP request; resolves to {status, body} (body parsed as JSON when there is one), never rejects. */
-export async function call(pool, method, path, { json, bearer } = {}) {
+/**
+ * One HTTP request; resolves to {status, body} (body parsed as JSON when there is one), never
+ * rejects. The body is {@code json} (application/json) or {@code form}, an object sent as
+ * application/x-www-form-urlencoded (OAuth 2.0's token endpoint, e.g. Keycloak's).
+ */
+export async function call(pool, method, path, { json, form, bearer } = {}) {
   const headers = {};
   let body;
   if (json !== undefined) {
     headers['content-type'] = 'application/json';
     body = JSON.stringify(json);
+  } else if (form !== undefined) {
+    headers['content-type'] = 'application/x-www-form-urlencoded';
+    body = new URLSearchParams(form).toString();
   }
   if (bearer) {
     headers.authorization = `Bearer ${bearer}`;

@@ -1,5 +1,6 @@
 -- wrk script for GET /auth/me: rotates over a pool of valid access tokens (one per line in the
--- file given after "--"), with every request pre-built in init() so that wrk spends no Lua time
+-- file given after "--"; a second argument, if any, is the path to GET instead of /auth/me, e.g.
+-- Keycloak's userinfo endpoint for bench/keycloak.sh), with every request pre-built in init() so that wrk spends no Lua time
 -- per request beyond picking the next one. done() prints one JSON line (prefixed with
 -- "WRK_JSON ") that bench.mjs parses: counts, errors (wrk counts any status > 399 in
 -- errors.status) and latency percentiles in microseconds.
@@ -17,10 +18,11 @@ end
 
 function init(args)
   local path = args[1]
+  local target = args[2] or "/auth/me"
   local f = assert(io.open(path, "r"))
   for line in f:lines() do
     if #line > 0 then
-      table.insert(requests, wrk.format("GET", "/auth/me", { ["Authorization"] = "Bearer " .. line }))
+      table.insert(requests, wrk.format("GET", target, { ["Authorization"] = "Bearer " .. line }))
     end
   end
   f:close()
