@@ -1,5 +1,6 @@
 package dev.latchkey.adversarial;
 
+import static dev.latchkey.adversarial.TimingTest.NOISE_FLOOR_MS;
 import static dev.latchkey.adversarial.TimingTest.interleaved;
 import static dev.latchkey.adversarial.TimingTest.timedPost;
 import static dev.latchkey.adversarial.TimingTest.withinTenPercentOr;
@@ -30,7 +31,6 @@ class ResetRequestTimingTest {
 
     static final int WARMUP_PAIRS = 60;
     static final int PAIRS = 600;
-    static final double NOISE_FLOOR_MS = 0.25;
 
     @Test
     @DisplayName("API.md: a password reset request for an unknown and for an existing user take the same time (medians within 10 % or 0.25 ms)")

@@ -30,7 +30,8 @@ import io.restassured.http.ContentType;
  * Timing oracles (ASVS 5.0 V6.3.8, API.md "Failures take the same time whether or not the user
  * exists", RFC 9700 §4.14): the two paths of each pair are sampled interleaved (alternating which
  * goes first) after a warm-up, through one keep-alive HTTP client, and their medians must be within
- * 10 % of each other. Medians, not means, so that a stall of the shared 2-core machine in one sample
+ * 10 % of each other (or, for answers of about a millisecond, within {@link #NOISE_FLOOR_MS}). Medians, not means, so that a
+ * stall of the shared 2-core machine in one sample
  * does not decide the outcome.
  */
 @QuarkusTest
@@ -39,9 +40,17 @@ class TimingTest {
     /** Login: both paths cost one argon2id verification (~75 ms), so fewer samples are enough. */
     static final int LOGIN_WARMUP_PAIRS = 8;
     static final int LOGIN_PAIRS = 80;
-    /** Refresh: both paths cost one database query (a few ms), so the medians need many samples. */
+    /** Refresh: both paths cost two plain database reads (about a millisecond), so the medians need many samples. */
     static final int REFRESH_WARMUP_PAIRS = 60;
-    static final int REFRESH_PAIRS = 300;
+    static final int REFRESH_PAIRS = 600;
+    /**
+     * For answers of about a millisecond, the difference the medians may show without a path doing
+     * more work: two identical paths sampled this way differed by up to 0.14 ms (10 %) on the
+     * 2-core machine, and an unknown and a revoked refresh token, which cost the same two reads
+     * and differ only in the index entries PostgreSQL finds, by 0.09-0.13 ms (3-10 %). Any real
+     * extra work on one path (a write, a commit, a hash) costs several times this.
+     */
+    static final double NOISE_FLOOR_MS = 0.25;
     /** The per-user failure limit is 5 in the test profile: each user takes at most 4 wrong passwords. */
     static final int FAILURES_PER_USER = 4;
 
@@ -126,7 +135,7 @@ class TimingTest {
     }
 
     @Test
-    @DisplayName("RFC 9700 §4.14 / ASVS 5.0 V6.3.8: refreshing with an unknown and with a revoked refresh token take the same time (medians within 10 %)")
+    @DisplayName("RFC 9700 §4.14 / ASVS 5.0 V6.3.8: refreshing with an unknown and with a revoked refresh token take the same time (medians within 10 % or 0.25 ms)")
     void unknownAndRevokedRefreshTokensTakeTheSameTime() {
         TestUser user = TestUsers.register();
         List<String> revoked = new ArrayList<>();
@@ -139,6 +148,6 @@ class TimingTest {
         double[] medians = interleaved(REFRESH_WARMUP_PAIRS, REFRESH_PAIRS,
                 i -> timedPost("/auth/refresh", Map.of("refresh_token", OpaqueTokens.generate()), 401),
                 i -> timedPost("/auth/refresh", Map.of("refresh_token", revoked.get(i % revoked.size())), 401));
-        withinTenPercent("refresh", "unknown token", medians[0], "revoked token", medians[1]);
+        withinTenPercentOr("refresh", "unknown token", medians[0], "revoked token", medians[1], NOISE_FLOOR_MS);
     }
 }
