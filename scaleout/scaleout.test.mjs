@@ -317,6 +317,14 @@ describe(`two instances behind HAProxy, ${CLUSTER ? 'on a Redis Cluster' : 'on o
       const warm = await login('two', await newUser('two'));
       for (let i = 0, t = warm; i < 5; i++) t = (await refresh('two', t.refresh_token)).body;
       assert.equal((await me('two', warm.access_token)).status, 200);
+      // the skew is real: the log's timestamps come from the JVM's own wall clock (the service's
+      // decisions do not: they use PostgreSQL's clock), and the last line was just written
+      await newUser('two');
+      const now = Date.now();
+      const stamps = fs.readFileSync(path.join(RUN, 'two.log'), 'utf8')
+        .match(/^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d,\d{3}/gm);
+      const ahead = (Date.parse(stamps.at(-1).replace(' ', 'T').replace(',', '.') + 'Z') - now) / 1000;
+      assert.ok(ahead >= 12 && ahead <= 17, `instance two's clock is ${ahead} s ahead, not 15`);
 
       // a retry of a refresh, landing on the instance 15 s ahead, gets the same successor (grace)
       const session = await login('one', await newUser());

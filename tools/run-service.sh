@@ -19,7 +19,12 @@ if [ -n "${LK_FAKETIME:-}" ]; then
   # to the caller's child would no longer reach the service)
   LIB=$(ls /usr/lib/*/faketime/libfaketime.so.1 2>/dev/null | head -1)
   [ -n "$LIB" ] || { echo "run-service.sh: LK_FAKETIME needs libfaketime (apt-get install faketime)" >&2; exit 2; }
-  SKEW=(env LD_PRELOAD="$LIB" FAKETIME="$LK_FAKETIME" DONT_FAKE_MONOTONIC=1)
+  # FAKETIME_FORCE_MONOTONIC_FIX=0: with it on (0.9.10's default), libfaketime converts the
+  # deadline of every pthread_cond_timedwait as if it were wall-clock time, but the JVM waits on
+  # CLOCK_MONOTONIC: each timed wait returns at once, the JVM's own threads (G1, sweeper, periodic
+  # task) spin on both cores, and the instance took 60-95 s to start and timed out on Redis
+  # (libfaketime issues 425 and 503). Off, waits last as long as asked and the wall clock is still skewed.
+  SKEW=(env LD_PRELOAD="$LIB" FAKETIME="$LK_FAKETIME" DONT_FAKE_MONOTONIC=1 FAKETIME_FORCE_MONOTONIC_FIX=0)
 fi
 case "$ARTIFACT" in
   *.jar)
