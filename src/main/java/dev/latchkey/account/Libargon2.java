@@ -115,7 +115,7 @@ final class Libargon2 {
      *
      * @throws RuntimeException or {@link LinkageError} when none is there or it cannot be loaded
      */
-    static Loaded load() {
+    static NativeArgon2 load() {
         List<String> levels = levels(cpuFlags());
         List<Path> roots = roots();
         for (String level : levels) {
@@ -131,15 +131,15 @@ final class Libargon2 {
     }
 
     /** The library in {@code file}, built for {@code level}, with one work area per core at most. */
-    static Loaded loadFrom(Path file, String level) {
+    static NativeArgon2 loadFrom(Path file, String level) {
         return loadFrom(file, level, new WorkAreas(Runtime.getRuntime().availableProcessors()));
     }
 
-    static Loaded loadFrom(Path file, String level, WorkAreas areas) {
+    static NativeArgon2 loadFrom(Path file, String level, WorkAreas areas) {
         Api api = Native.load(file.toAbsolutePath().toString(), Api.class);
         Argon2Function function = (password, salt, iterations, memoryKib, length) -> hash(api, areas, password, salt,
                 iterations, memoryKib, length);
-        return new Loaded(function, level + ", " + file.toAbsolutePath());
+        return new NativeArgon2(function, level + ", " + file.toAbsolutePath());
     }
 
     private static byte[] hash(Api api, WorkAreas areas, byte[] password, byte[] salt, int iterations, int memoryKib,
@@ -237,13 +237,6 @@ final class Libargon2 {
         int kept() {
             return idle.size();
         }
-    }
-
-    /**
-     * What {@link PasswordHasher} gets: it names this record, so it names nothing of JNA (the native
-     * build links what PasswordHasher reaches, and JNA is left out of it).
-     */
-    record Loaded(Argon2Function function, String from) {
     }
 
     /**

@@ -90,7 +90,7 @@ public class PasswordHasher {
      * @param nativeLoader loads libargon2; throws when it cannot be used (called only for
      *        {@link PasswordHasherChoice#AUTO})
      */
-    PasswordHasher(PasswordHasherChoice choice, Supplier<Libargon2.Loaded> nativeLoader) {
+    PasswordHasher(PasswordHasherChoice choice, Supplier<NativeArgon2> nativeLoader) {
         Argon2Inlining.request();
         Argon2Function chosen = null;
         String description = "Bouncy Castle (pure Java)";
@@ -98,7 +98,7 @@ public class PasswordHasher {
             description += ", as latchkey.password-hasher=bouncycastle asks";
         } else {
             try {
-                Libargon2.Loaded loaded = nativeLoader.get();
+                NativeArgon2 loaded = nativeLoader.get();
                 checkAgainstBouncyCastle(loaded.function());
                 chosen = loaded.function();
                 description = "libargon2 (native, " + loaded.from() + "); Bouncy Castle for hashes it cannot compute";
@@ -112,7 +112,7 @@ public class PasswordHasher {
     }
 
     /** libargon2 through JNA, on a JVM only (the native build leaves JNA out). */
-    static Libargon2.Loaded loadNative() {
+    static NativeArgon2 loadNative() {
         if (ImageMode.current().isNativeImage()) {
             throw new IllegalStateException("JNA and libargon2 are not linked into the native executable");
         }
@@ -121,7 +121,7 @@ public class PasswordHasher {
             Class<?> libargon2 = Class.forName(PasswordHasher.class.getPackageName() + ".Libargon2");
             Method load = libargon2.getDeclaredMethod("load");
             load.setAccessible(true);
-            return (Libargon2.Loaded) load.invoke(null);
+            return (NativeArgon2) load.invoke(null);
         } catch (InvocationTargetException e) {
             if (e.getCause() instanceof RuntimeException runtime) {
                 throw runtime;

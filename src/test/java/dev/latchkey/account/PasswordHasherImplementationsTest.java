@@ -54,8 +54,8 @@ class PasswordHasherImplementationsTest {
     void whatLibargon2CannotComputeGoesToBouncyCastle() {
         AtomicInteger nativeCalls = new AtomicInteger();
         PasswordHasher counting = new PasswordHasher(PasswordHasherChoice.AUTO, () -> {
-            Libargon2.Loaded real = PasswordHasher.loadNative();
-            return new Libargon2.Loaded((password, salt, iterations, memoryKib, length) -> {
+            NativeArgon2 real = PasswordHasher.loadNative();
+            return new NativeArgon2((password, salt, iterations, memoryKib, length) -> {
                 nativeCalls.incrementAndGet();
                 return real.function().argon2id(password, salt, iterations, memoryKib, length);
             }, real.from());
@@ -95,7 +95,7 @@ class PasswordHasherImplementationsTest {
     @Test
     void aLibraryThatComputesOtherBytesIsNotUsed() {
         PasswordHasher wrong = new PasswordHasher(PasswordHasherChoice.AUTO,
-                () -> new Libargon2.Loaded((password, salt, iterations, memoryKib, length) -> new byte[length], "test"));
+                () -> new NativeArgon2((password, salt, iterations, memoryKib, length) -> new byte[length], "test"));
         assertFalse(wrong.isNative());
         assertTrue(wrong.implementation().contains("differs from Bouncy Castle's"), wrong.implementation());
         assertTrue(libargon2.verify("pw", wrong.hash("pw")));

@@ -540,6 +540,10 @@ public final class Driver {
                         "org.graalvm.nativeimage", "org.graalvm.word", "org.graalvm.collections", "org.graalvm.nativeimage.libgraal",
                         "org.graalvm.truffle.compiler", "jdk.graal.compiler", "ALL-UNNAMED"));
         cmd.add("--enable-native-access=" + String.join(",", modules));
+        // every JDK module an application on the class path sees on a JVM (java.se and the jdk.* APIs),
+        // not only those the builder's own modules require: without it java.net.http (the webhook
+        // deliverer's HttpClient) is missing from the builder's module layer and the image fails to link
+        cmd.add("--add-modules=ALL-DEFAULT");
         cmd.addAll(List.of("--upgrade-module-path", home.resolve("lib/jvmci/graal.jar").toString(),
                         "--module-path", String.join(":", modulePath),
                         "-m", "org.graalvm.nativeimage.builder/com.oracle.svm.hosted.NativeImageGeneratorRunner"));
